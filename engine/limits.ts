@@ -1,0 +1,70 @@
+/**
+ * Every bound in Silt, in one place: DynamoDB's (as later layers add them) and the storage engine's.
+ * Asserts at the bottom state how bounds relate; they run when this module loads.
+ *
+ * Units come last in names: Bytes, Count, Ms.
+ */
+import { assert } from './util/assert.js';
+
+// ---- Storage engine (engine/lsm) ------------------------------------------------------------------
+
+/** Keys and values the store accepts. */
+export const STORE_KEY_BYTES_MAX = 64 * 1024;
+export const STORE_VALUE_BYTES_MAX = 16 * 1024 * 1024;
+/** One write batch (encoded), and so one WAL record. */
+export const WRITE_BATCH_BYTES_MAX = 64 * 1024 * 1024;
+export const WRITE_BATCH_OPS_MAX = 1_000_000;
+
+/** Memtable size that triggers a switch to a new one (default; tunable per store). */
+export const MEMTABLE_BYTES_DEFAULT = 16 * 1024 * 1024;
+export const MEMTABLE_BYTES_MIN = 4 * 1024;
+/** Immutable memtables waiting to flush before writes stop. */
+export const IMMUTABLE_MEMTABLES_MAX = 2;
+/** Writes that may queue for the next group commit before callers wait for room. */
+export const GROUP_COMMIT_QUEUE_BYTES_MAX = 64 * 1024 * 1024;
+
+/** SSTable data block size target (uncompressed), and the restart interval inside a block. */
+export const BLOCK_BYTES_DEFAULT = 4 * 1024;
+export const BLOCK_BYTES_MIN = 64;
+export const BLOCK_RESTART_INTERVAL_DEFAULT = 16;
+/** Compression is kept only when it saves at least this fraction of the block (as LevelDB: 1/8). */
+export const COMPRESSION_MIN_SAVING_FRACTION = 0.125;
+export const BLOOM_BITS_PER_KEY_DEFAULT = 10;
+export const BLOOM_BITS_PER_KEY_MAX = 32;
+/** Block cache budget (uncompressed bytes of cached blocks). */
+export const BLOCK_CACHE_BYTES_DEFAULT = 128 * 1024 * 1024;
+/** Open table readers kept (each pins its index and filter). */
+export const TABLE_CACHE_FILES_MAX = 1000;
+
+/** Leveled compaction. */
+export const LEVEL_COUNT = 7;
+export const L0_COMPACTION_TRIGGER_FILES_DEFAULT = 4;
+export const L0_SLOWDOWN_FILES_DEFAULT = 8;
+export const L0_STOP_FILES_DEFAULT = 12;
+/** Delay added to each write while L0 is over the slowdown trigger. */
+export const WRITE_SLOWDOWN_MS = 1;
+export const LEVEL_SIZE_RATIO_DEFAULT = 10;
+export const L1_BYTES_MAX_DEFAULT = 64 * 1024 * 1024;
+export const TARGET_FILE_BYTES_DEFAULT = 8 * 1024 * 1024;
+/** A compaction never takes more input than this many target files' worth from the next level. */
+export const COMPACTION_EXPANSION_FILES_MAX = 25;
+
+/** Sequence numbers are stored in 7 bytes; we cap them at 2^53 - 1 so they stay exact numbers. */
+export const SEQUENCE_MAX = Number.MAX_SAFE_INTEGER;
+/** File numbers are stored as varints and in names; capped for exact arithmetic. */
+export const FILE_NUMBER_MAX = Number.MAX_SAFE_INTEGER;
+
+/** A manifest grows until this size, then a fresh one is written with a snapshot of the state. */
+export const MANIFEST_BYTES_MAX = 4 * 1024 * 1024;
+
+// ---- How the bounds relate ------------------------------------------------------------------------
+
+assert(L0_COMPACTION_TRIGGER_FILES_DEFAULT < L0_SLOWDOWN_FILES_DEFAULT, 'L0 compaction trigger < slowdown');
+assert(L0_SLOWDOWN_FILES_DEFAULT < L0_STOP_FILES_DEFAULT, 'L0 slowdown < stop');
+assert(MEMTABLE_BYTES_MIN <= MEMTABLE_BYTES_DEFAULT, 'memtable bounds');
+assert(BLOCK_BYTES_MIN <= BLOCK_BYTES_DEFAULT, 'block bounds');
+assert(STORE_KEY_BYTES_MAX + STORE_VALUE_BYTES_MAX < WRITE_BATCH_BYTES_MAX, 'one largest entry fits a batch');
+assert(WRITE_BATCH_BYTES_MAX <= GROUP_COMMIT_QUEUE_BYTES_MAX, 'one largest batch fits the commit queue');
+assert(TARGET_FILE_BYTES_DEFAULT <= L1_BYTES_MAX_DEFAULT, 'a target file fits L1');
+assert(LEVEL_SIZE_RATIO_DEFAULT >= 2, 'levels grow');
+assert(IMMUTABLE_MEMTABLES_MAX >= 1, 'at least one memtable can flush while writes continue');
