@@ -68,3 +68,9 @@ assert(WRITE_BATCH_BYTES_MAX <= GROUP_COMMIT_QUEUE_BYTES_MAX, 'one largest batch
 assert(TARGET_FILE_BYTES_DEFAULT <= L1_BYTES_MAX_DEFAULT, 'a target file fits L1');
 assert(LEVEL_SIZE_RATIO_DEFAULT >= 2, 'levels grow');
 assert(IMMUTABLE_MEMTABLES_MAX >= 1, 'at least one memtable can flush while writes continue');
+
+// ---- Fault-injecting file system (engine/vfs/fault.ts) --------------------------------------------
+
+/** Operations a FaultFileSystem records in its log; later ones are counted but not logged. */
+export const FAULT_OPERATION_LOG_ENTRIES_MAX = 1_000_000;
+assert(FAULT_OPERATION_LOG_ENTRIES_MAX >= 1, 'the fault log holds at least one operation');
