@@ -20,7 +20,9 @@ export class FileData {
 
   append(data: Uint8Array): void {
     if (this.length + data.length > this.bytes.length) {
-      let capacity = this.bytes.length * 2;
+      // Start from at least 256 bytes: doubling a zero-capacity buffer (a file created from an empty
+      // initial array) would never grow it.
+      let capacity = Math.max(256, this.bytes.length * 2);
       while (capacity < this.length + data.length) capacity *= 2;
       const grown = new Uint8Array(capacity);
       grown.set(this.bytes.subarray(0, this.length));
@@ -39,11 +41,18 @@ export class FileData {
   }
 }
 
-function normalize(path: string): string {
-  let p = path.replace(/\/+/g, '/');
-  if (p.length > 1 && p.endsWith('/')) p = p.slice(0, -1);
-  return p;
+/**
+ * Canonical form of a path, so that 'db//x', './db/x' and 'db/x/' name the same entry: repeated
+ * slashes and '.' segments are dropped, and the empty path is '.'. ('..' is kept as written.)
+ */
+export function normalizePath(path: string): string {
+  const absolute = path.startsWith('/');
+  const parts = path.split('/').filter((part) => part !== '' && part !== '.');
+  if (parts.length === 0) return absolute ? '/' : '.';
+  return (absolute ? '/' : '') + parts.join('/');
 }
+
+const normalize = normalizePath;
 
 export class MemoryFileSystem implements FileSystem {
   /** path → contents; directories are implicit in `directories`. */
@@ -73,6 +82,7 @@ export class MemoryFileSystem implements FileSystem {
   createWritableSync(path: string): WritableFile {
     const p = normalize(path);
     this.#requireDirectory(p);
+    if (this.directories.has(p)) throw new IOError(`is a directory: ${path}`, { errno: 'EISDIR' });
     const data = new FileData();
     this.files.set(p, data);
     return new MemoryWritableFile(p, data);
@@ -182,6 +192,9 @@ class MemoryReadableFile implements ReadableFile {
   }
 
   read(position: number, length: number): Uint8Array {
+    if (!(position >= 0 && length >= 0)) {
+      throw new IOError(`bad read range ${position}+${length}: ${this.path}`, { errno: 'EINVAL' });
+    }
     const end = Math.min(this.data.length, position + length);
     if (position >= end) return new Uint8Array(0);
     return this.data.bytes.slice(position, end);

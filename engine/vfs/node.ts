@@ -6,6 +6,7 @@
  * use `writeSync`; bulk appends (SSTables) and fsyncs go through the thread pool.
  */
 import * as fs from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { IOError, LockedError, NotFoundError, type SiltError } from '../util/errors.js';
 import type { FileLock, FileSystem, ReadableFile, WritableFile } from './types.js';
 
@@ -82,28 +83,47 @@ export class NodeFileSystem implements FileSystem {
   }
 
   /**
-   * Node has no flock, so the lock is a LOCK file holding the owner's pid, plus an in-process set.
-   * A LOCK file left by a dead process (its pid no longer running) is taken over.
+   * Node has no flock, so the lock is a LOCK file holding the owner's pid, plus an in-process set
+   * keyed by absolute path (so 'db/LOCK' and './db/LOCK' are the same lock). The file is created
+   * exclusively ('wx'), so two processes starting together cannot both take a fresh lock. A LOCK
+   * file left by a dead process (its pid no longer running) is taken over.
    */
   async lock(path: string): Promise<FileLock> {
-    if (heldLocks.has(path)) throw new LockedError(`database is already open in this process: ${path}`);
+    const key = resolvePath(path);
+    if (heldLocks.has(key)) throw new LockedError(`database is already open in this process: ${path}`);
+    // Reserve the key before the first await, so two concurrent lock() calls in this process cannot
+    // both pass the check above (the second would otherwise find its own pid and take over).
+    heldLocks.add(key);
     try {
-      const owner = Number((await fs.promises.readFile(path, 'utf8')).trim());
-      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && processIsAlive(owner)) {
-        throw new LockedError(`database is locked by process ${owner}: ${path}`);
-      }
+      await writeLockFile(path);
     } catch (error) {
-      if (error instanceof LockedError) throw error;
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw translate(error, `read lock ${path}`);
+      heldLocks.delete(key);
+      throw error;
     }
-    await wrap(`write lock ${path}`, () => fs.promises.writeFile(path, `${process.pid}\n`));
-    heldLocks.add(path);
+    let released = false;
     return {
       release: async () => {
-        heldLocks.delete(path);
+        if (released) return;
+        released = true;
+        heldLocks.delete(key);
         await wrap(`remove lock ${path}`, () => fs.promises.unlink(path));
       },
     };
+  }
+}
+
+/** Writes our pid into the LOCK file, unless a live process other than this one holds it. */
+async function writeLockFile(path: string): Promise<void> {
+  const contents = `${process.pid}\n`;
+  try {
+    await fs.promises.writeFile(path, contents, { flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw translate(error, `create lock ${path}`);
+    const owner = Number((await wrap(`read lock ${path}`, () => fs.promises.readFile(path, 'utf8'))).trim());
+    if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && processIsAlive(owner)) {
+      throw new LockedError(`database is locked by process ${owner}: ${path}`);
+    }
+    await wrap(`write lock ${path}`, () => fs.promises.writeFile(path, contents));
   }
 }
 
@@ -162,6 +182,10 @@ class NodeReadableFile implements ReadableFile {
   ) {}
 
   read(position: number, length: number): Uint8Array {
+    // A negative position would make readSync read at the file's current offset instead.
+    if (!(position >= 0 && length >= 0)) {
+      throw new IOError(`bad read range ${position}+${length}: ${this.path}`, { errno: 'EINVAL' });
+    }
     const available = Math.max(0, Math.min(length, this.size - position));
     const buffer = Buffer.allocUnsafe(available);
     let done = 0;
