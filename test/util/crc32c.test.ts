@@ -101,3 +101,18 @@ describe('maskCrc / unmaskCrc', () => {
     );
   });
 });
+
+describe('crc32c small-input path', () => {
+  it('agrees with the native path at every length around the switch-over and for ranges', async () => {
+    const { crc32c: native } = await import('@node-rs/crc32');
+    const { crc32c: ours, crc32cRange } = await import('../../engine/util/crc32c.js');
+    const data = new Uint8Array(300);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 131 + 7) & 0xff;
+    for (let length = 0; length <= 200; length++) {
+      const slice = data.subarray(3, 3 + length);
+      const expected = native(Buffer.from(slice), 0x1234) >>> 0;
+      expect(ours(slice, 0x1234)).toBe(expected);
+      expect(crc32cRange(data, 3, 3 + length, 0x1234)).toBe(expected);
+    }
+  });
+});
