@@ -4,7 +4,7 @@
  * Format (./FORMAT.md, "The CURRENT file"), exactly two lines of ASCII:
  *
  *   MANIFEST-000123\n
- *   crc32c 8c2b9a51\n          masked crc32c of the first line's bytes (newline included), 8 lowercase hex
+ *   crc32c 8939b60c\n          masked crc32c of the first line's bytes (newline included), 8 lowercase hex
  *
  * Concurrency: called only by VersionSet, which serialises its manifest switches.
  *

@@ -130,6 +130,11 @@ export class FailingSyncFileSystem implements FileSystem {
   #syncs = 0;
   constructor(readonly inner: MemoryFileSystem) {}
 
+  /** Syncs (file and directory) seen so far; a sync fails once this exceeds failSyncsAfter. */
+  get syncCount(): number {
+    return this.#syncs;
+  }
+
   #maybeFail(what: string): void {
     this.#syncs++;
     if (this.failSyncs || this.#syncs > this.failSyncsAfter) throw new IOError(`injected sync failure: ${what}`, { errno: 'EIO' });
