@@ -141,6 +141,15 @@ describe('UserIterator', () => {
     );
   });
 
+  it('copies even when the source hands out Node Buffers (whose slice() is a view)', () => {
+    const key = Buffer.from([1, 2]);
+    const value = Buffer.from([3, 4]);
+    const results = [...new UserIterator(new ArrayIterator([{ userKey: key, seq: 1, type: ValueType.Put, value }]), 1, {})];
+    key.fill(0);
+    value.fill(0);
+    expect(results.map(([k, v]) => [[...k], [...v]])).toEqual([[[1, 2], [3, 4]]]);
+  });
+
   it('limit 0 returns nothing and closes at once', () => {
     const internal = new TrackedIterator(new ArrayIterator([{ userKey: Uint8Array.of(1), seq: 1, type: ValueType.Put, value: Uint8Array.of() }]));
     let closes = 0;
