@@ -63,27 +63,27 @@ const INTERNAL_KEY_BYTES_MAX = STORE_KEY_BYTES_MAX + TRAILER_BYTES;
 /** What is wrong with `file`, or undefined when it is well formed. Shared by encoder and decoder. */
 export function fileMetadataProblem(file: FileMetadata): string | undefined {
   const { fileNumber, fileBytes, entryCount, smallestKey, largestKey, smallestSeq, largestSeq } = file;
-  for (const [name, value] of [
-    ['fileNumber', fileNumber],
-    ['fileBytes', fileBytes],
-    ['entryCount', entryCount],
-    ['smallestSeq', smallestSeq],
-    ['largestSeq', largestSeq],
-  ] as const) {
-    if (!Number.isSafeInteger(value) || value < 0) return `file ${fileNumber}: ${name} ${value} is not a non-negative integer`;
+  if (!isCount(fileNumber) || !isCount(fileBytes) || !isCount(entryCount) || !isCount(smallestSeq) || !isCount(largestSeq)) {
+    return `file ${fileNumber}: a number field is not a non-negative integer`;
   }
   if (fileNumber === 0) return 'file number 0 is never allocated';
   if (entryCount === 0) return `file ${fileNumber}: an SSTable holds at least one entry`;
   if (largestSeq > SEQUENCE_MAX) return `file ${fileNumber}: largestSeq ${largestSeq} beyond SEQUENCE_MAX`;
   if (smallestSeq > largestSeq) return `file ${fileNumber}: smallestSeq ${smallestSeq} > largestSeq ${largestSeq}`;
-  for (const key of [smallestKey, largestKey]) {
-    if (key.length < TRAILER_BYTES || key.length > INTERNAL_KEY_BYTES_MAX) {
-      return `file ${fileNumber}: internal key of ${key.length} bytes`;
-    }
-    const seq = seqOf(key);
-    if (seq < smallestSeq || seq > largestSeq) return `file ${fileNumber}: key sequence ${seq} outside [smallestSeq, largestSeq]`;
-  }
+  const keyProblem = internalKeyProblem(smallestKey, smallestSeq, largestSeq) ?? internalKeyProblem(largestKey, smallestSeq, largestSeq);
+  if (keyProblem !== undefined) return `file ${fileNumber}: ${keyProblem}`;
   if (compareInternalKeys(smallestKey, largestKey) > 0) return `file ${fileNumber}: smallestKey > largestKey`;
+  return undefined;
+}
+
+function isCount(value: number): boolean {
+  return Number.isSafeInteger(value) && value >= 0;
+}
+
+function internalKeyProblem(key: Uint8Array, smallestSeq: number, largestSeq: number): string | undefined {
+  if (key.length < TRAILER_BYTES || key.length > INTERNAL_KEY_BYTES_MAX) return `internal key of ${key.length} bytes`;
+  const seq = seqOf(key);
+  if (seq < smallestSeq || seq > largestSeq) return `key sequence ${seq} outside [smallestSeq, largestSeq]`;
   return undefined;
 }
 
@@ -93,7 +93,7 @@ function levelProblem(level: number): string | undefined {
 
 function counterProblem(name: string, value: number | undefined): string | undefined {
   if (value === undefined) return undefined;
-  return Number.isSafeInteger(value) && value >= 0 ? undefined : `${name} ${value} is not a non-negative integer`;
+  return isCount(value) ? undefined : `${name} ${value} is not a non-negative integer`;
 }
 
 function editProblem(edit: VersionEdit): string | undefined {
@@ -198,7 +198,7 @@ class EditDecoder {
   }
 
   bytes(what: string): Uint8Array {
-    const length = this.varint(`${what} length`);
+    const length = this.varint(what);
     if (length > this.payload.length - this.offset) this.fail(`${what} of ${length} bytes runs past the end`);
     // A copy, so a decoded edit never pins the (possibly large) manifest buffer it came from. Not
     // `slice`: on a Buffer that returns a view.

@@ -318,9 +318,10 @@ async function recoverState(
   }
   if (!salvage) throw new CorruptionError(`${dir}: CURRENT is missing but store files exist (${dataFiles.slice(0, 3).join(', ')}…)`);
   const manifests = names
-    .map((name) => parseFileName(name))
-    .filter((parsed) => parsed?.kind === 'manifest')
-    .map((parsed) => parsed!.number)
+    .flatMap((name) => {
+      const parsed = parseFileName(name);
+      return parsed?.kind === 'manifest' ? [parsed.number] : [];
+    })
     .sort((a, b) => b - a);
   for (const number of manifests) {
     try {
