@@ -78,6 +78,11 @@ export class UserIterator implements IterableIterator<Entry> {
   /** Forward: versions of this key still ahead of the internal iterator are hidden. */
   private skipKey: Uint8Array | undefined = undefined;
 
+  /**
+   * Takes ownership of `internal`. Throws InvalidArgumentError for gte with gt, lte with lt, a
+   * limit that is not a non-negative integer, or a bad snapshot sequence; it then closes `internal`
+   * but does not call onClose. Once constructed, onClose runs exactly once.
+   */
   constructor(
     internal: InternalIterator,
     snapshotSeq: number,
@@ -96,8 +101,11 @@ export class UserIterator implements IterableIterator<Entry> {
       if (!Number.isSafeInteger(snapshotSeq) || snapshotSeq < 0) throw new InvalidArgumentError('scan: bad snapshot sequence');
       this.limit = limit;
     } catch (error) {
-      // The caller never gets an object to close: release what it handed over.
-      this.close();
+      // The internal iterator was handed over, and the caller gets no object to close it through,
+      // so close it here. onClose belongs to an iterator that was never made: it does not run, and
+      // the caller, which sees the throw, releases what onClose would have (store.scan does).
+      this.closed = true;
+      internal.close();
       throw error;
     }
     this.snapshotSeq = snapshotSeq;
