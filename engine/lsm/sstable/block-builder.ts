@@ -18,6 +18,15 @@ import { assert } from '../../util/assert.js';
 import { writeUint32LE } from '../../util/bytes.js';
 import { varintLength, writeVarint } from '../../util/varint.js';
 
+/** Copies src[start, end) to dst at `at`; a plain loop for short runs, which avoids a subarray view. */
+export function copyBytes(src: Uint8Array, start: number, end: number, dst: Uint8Array, at: number): void {
+  if (end - start <= 32) {
+    for (let i = start; i < end; i++) dst[at++] = src[i]!;
+  } else {
+    dst.set(src.subarray(start, end), at);
+  }
+}
+
 export class BlockBuilder {
   readonly #restartInterval: number;
   #buffer: Uint8Array;
@@ -66,13 +75,13 @@ export class BlockBuilder {
     let p = writeVarint(this.#buffer, this.#length, shared);
     p = writeVarint(this.#buffer, p, unshared);
     p = writeVarint(this.#buffer, p, value.length);
-    this.#buffer.set(key.subarray(keyStart + shared, keyEnd), p);
+    copyBytes(key, keyStart + shared, keyEnd, this.#buffer, p);
     p += unshared;
     this.#buffer.set(value, p);
     this.#length = p + value.length;
 
     if (this.#lastKey.length < keyLength) this.#lastKey = new Uint8Array(Math.max(keyLength, this.#lastKey.length * 2));
-    this.#lastKey.set(key.subarray(keyStart + shared, keyEnd), shared);
+    copyBytes(key, keyStart + shared, keyEnd, this.#lastKey, shared);
     this.#lastKeyLength = keyLength;
     this.#sinceRestart++;
     this.#entryCount++;

@@ -16,6 +16,7 @@
 import { compareByteRanges, readUint32LE } from '../../util/bytes.js';
 import { readVarint, type VarintResult } from '../../util/varint.js';
 import { TRAILER_BYTES, readTrailerSeq, type ValueType } from '../internal-key.js';
+import { copyBytes } from './block-builder.js';
 import { compareTargetToKey, corruption } from './format.js';
 
 /** Per-entry bookkeeping charged to the cache besides the bytes themselves. */
@@ -200,11 +201,16 @@ export class BlockIterator {
     const end = this.#entriesEnd;
     let p = this.#restarts[index]!;
     const v = this.#varint;
-    if (!readVarint(data, p, end, v) || v.value !== 0) throw this.#corrupt(`restart ${index} has shared bytes`);
-    p = v.offset;
-    if (!readVarint(data, p, end, v)) throw this.#corrupt('bad key length');
-    const keyLength = v.value;
-    p = v.offset;
+    if (data[p] !== 0) throw this.#corrupt(`restart ${index} has shared bytes`);
+    p++;
+    let keyLength = data[p]!;
+    if (keyLength < 0x80 && p < end) {
+      p++;
+    } else {
+      if (!readVarint(data, p, end, v)) throw this.#corrupt('bad key length');
+      keyLength = v.value;
+      p = v.offset;
+    }
     // Skip the value length varint.
     while (p < end && data[p]! >= 0x80) p++;
     p++;
@@ -252,12 +258,7 @@ export class BlockIterator {
       this.#key = grown;
     }
     const key = this.#key;
-    if (unshared <= 32) {
-      // A short loop beats creating a subarray view per entry.
-      for (let i = 0; i < unshared; i++) key[shared + i] = data[p + i]!;
-    } else {
-      key.set(data.subarray(p, p + unshared), shared);
-    }
+    copyBytes(data, p, p + unshared, key, shared);
     this.#keyLength = keyLength;
     const type = key[keyLength - 1]!;
     if (type > 1) throw this.#corrupt(`bad value type ${type}`);

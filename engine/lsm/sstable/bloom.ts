@@ -1,28 +1,46 @@
 /**
- * The table's bloom filter over USER keys (one per file), LevelDB's design:
+ * The table's bloom filter over USER keys (one per file). A cache-local ("blocked") bloom filter: each
+ * key's probes all fall in one 64-byte line, so a lookup costs one cache miss instead of one per probe
+ * (RocksDB's FastLocalBloom idea), for a slightly higher false-positive rate (~1.0% instead of ~0.8%
+ * at 10 bits/key).
  *
- *   filter := bits[bitCount / 8] ‖ probeCount u8      (bitCount = 8 × byte count, >= 64)
+ *   filter := line[lineCount] ‖ probeCount u8        line := 64 bytes = 512 bits
+ *   lineCount = max(1, ceil(keyCount × bitsPerKey / 512))
  *
- * A key sets/tests probeCount bits chosen by double hashing h, h + d, h + 2d, ... (mod bitCount) where
- * h = hash32(userKey) (murmur3, engine/util/hash.ts) and d = h rotated right by 17 bits. Bit i lives
- * in byte i >>> 3 at position i & 7. probeCount = round(bitsPerKey × ln 2), clamped to [1, 30].
+ * For a key: h1 = hash32(userKey) (murmur3, engine/util/hash.ts) picks line h1 mod lineCount;
+ * h2 = remix(h1) and delta = h2 rotated right by 17 give the probes by double hashing:
+ * g_0 = h2, g_{j+1} = g_j + delta (mod 2^32), probe j sets/tests bit (g_j >>> 23) of the line (its top
+ * 9 bits). Bit i of a line lives in byte i >>> 3 at position i & 7.
+ * probeCount = round(bitsPerKey × ln 2), clamped to [1, 30].
  *
  * Concurrency: the builder has one owner; a reader is immutable after construction.
  *
  * Invariants:
  * 1. No false negatives: every key added to the builder tests true in the reader built from it.
- * 2. The hash and probing are part of the on-disk format (frozen).
+ * 2. hash32, remix, the line choice and the probing are part of the on-disk format (frozen).
  */
 import { assert } from '../../util/assert.js';
 import { writeUint32BE } from '../../util/bytes.js';
 import { hash32 } from '../../util/hash.js';
 import { corruption } from './format.js';
 
-export const BLOOM_BITS_MIN = 64;
+export const BLOOM_LINE_BYTES = 64;
+const BLOOM_LINE_BITS = BLOOM_LINE_BYTES * 8;
 export const BLOOM_PROBES_MAX = 30;
 
 export function bloomProbeCount(bitsPerKey: number): number {
   return Math.min(BLOOM_PROBES_MAX, Math.max(1, Math.round(bitsPerKey * Math.LN2)));
+}
+
+/** murmur3's 32-bit finaliser with other constants: a second hash derived from the first. Frozen. */
+export function bloomRemix(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
+  h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+function lineCountFor(keyCount: number, bitsPerKey: number): number {
+  return Math.max(1, Math.ceil((keyCount * bitsPerKey) / BLOOM_LINE_BITS));
 }
 
 export class BloomFilterBuilder {
@@ -41,7 +59,7 @@ export class BloomFilterBuilder {
 
   /** Filter size if finished now. */
   get estimatedBytes(): number {
-    return Math.ceil(Math.max(BLOOM_BITS_MIN, this.#count * this.#bitsPerKey) / 8) + 1;
+    return lineCountFor(this.#count, this.#bitsPerKey) * BLOOM_LINE_BYTES + 1;
   }
 
   /** Adds a user key; the caller skips repeats of the same key (they would only cost time). */
@@ -55,17 +73,19 @@ export class BloomFilterBuilder {
   }
 
   finish(): Uint8Array {
-    const byteCount = Math.ceil(Math.max(BLOOM_BITS_MIN, this.#count * this.#bitsPerKey) / 8);
-    const bitCount = byteCount * 8;
+    const lineCount = lineCountFor(this.#count, this.#bitsPerKey);
+    const byteCount = lineCount * BLOOM_LINE_BYTES;
     const probeCount = bloomProbeCount(this.#bitsPerKey);
     const out = new Uint8Array(byteCount + 1);
     for (let i = 0; i < this.#count; i++) {
-      let h = this.#hashes[i]!;
-      const delta = ((h >>> 17) | (h << 15)) >>> 0;
+      const h1 = this.#hashes[i]!;
+      const base = (h1 % lineCount) * BLOOM_LINE_BITS;
+      let g = bloomRemix(h1);
+      const delta = ((g >>> 17) | (g << 15)) >>> 0;
       for (let j = 0; j < probeCount; j++) {
-        const bit = h % bitCount;
+        const bit = base + (g >>> 23);
         out[bit >>> 3]! |= 1 << (bit & 7);
-        h = (h + delta) >>> 0;
+        g = (g + delta) >>> 0;
       }
     }
     out[byteCount] = probeCount;
@@ -75,17 +95,19 @@ export class BloomFilterBuilder {
 
 export class BloomFilterReader {
   readonly #bits: Uint8Array;
-  readonly #bitCount: number;
+  readonly #lineCount: number;
   readonly #probeCount: number;
 
   /** `filter` is a checksum-verified filter block payload. */
   constructor(filter: Uint8Array, fileNumber: number) {
     const byteCount = filter.length - 1;
-    if (byteCount * 8 < BLOOM_BITS_MIN) throw corruption(fileNumber, `filter too short (${filter.length} bytes)`);
+    if (byteCount < BLOOM_LINE_BYTES || byteCount % BLOOM_LINE_BYTES !== 0) {
+      throw corruption(fileNumber, `filter has a bad size (${filter.length} bytes)`);
+    }
     const probeCount = filter[byteCount]!;
     if (probeCount < 1 || probeCount > BLOOM_PROBES_MAX) throw corruption(fileNumber, `bad filter probe count ${probeCount}`);
     this.#bits = filter.subarray(0, byteCount);
-    this.#bitCount = byteCount * 8;
+    this.#lineCount = byteCount / BLOOM_LINE_BYTES;
     this.#probeCount = probeCount;
   }
 
@@ -95,13 +117,14 @@ export class BloomFilterReader {
 
   mayContain(userKey: Uint8Array): boolean {
     const bits = this.#bits;
-    const bitCount = this.#bitCount;
-    let h = hash32(userKey);
-    const delta = ((h >>> 17) | (h << 15)) >>> 0;
+    const h1 = hash32(userKey);
+    const base = (h1 % this.#lineCount) * BLOOM_LINE_BITS;
+    let g = bloomRemix(h1);
+    const delta = ((g >>> 17) | (g << 15)) >>> 0;
     for (let j = 0; j < this.#probeCount; j++) {
-      const bit = h % bitCount;
+      const bit = base + (g >>> 23);
       if ((bits[bit >>> 3]! & (1 << (bit & 7))) === 0) return false;
-      h = (h + delta) >>> 0;
+      g = (g + delta) >>> 0;
     }
     return true;
   }

@@ -24,7 +24,7 @@ import { compareByteRanges } from '../../util/bytes.js';
 import { writeVarint } from '../../util/varint.js';
 import type { WritableFile } from '../../vfs/types.js';
 import { TRAILER_BYTES, VALUE_TYPE_FOR_SEEK, ValueType, isValueType, writeTrailer } from '../internal-key.js';
-import { BlockBuilder } from './block-builder.js';
+import { BlockBuilder, copyBytes } from './block-builder.js';
 import { BloomFilterBuilder } from './bloom.js';
 import { lz4Compress } from './compression.js';
 import {
@@ -123,7 +123,7 @@ export class TableBuilder {
     const keyLength = userKey.length + TRAILER_BYTES;
     if (this.#key.length < keyLength) this.#key = new Uint8Array(Math.max(keyLength, this.#key.length * 2));
     const key = this.#key;
-    key.set(userKey, 0);
+    copyBytes(userKey, 0, userKey.length, key, 0);
     writeTrailer(key, userKey.length, seq, type);
 
     let newUserKey = true;
@@ -142,8 +142,9 @@ export class TableBuilder {
     if (newUserKey && this.#filter !== undefined) this.#filter.addKey(userKey);
 
     this.#data.add(key, 0, keyLength, value);
-    if (this.#lastKey.length < keyLength) this.#lastKey = new Uint8Array(Math.max(keyLength, this.#lastKey.length * 2));
-    this.#lastKey.set(key.subarray(0, keyLength), 0);
+    // The current key becomes the last key by swapping buffers (no copy); the next add overwrites #key.
+    this.#key = this.#lastKey;
+    this.#lastKey = key;
     this.#lastKeyLength = keyLength;
 
     this.#entryCount++;

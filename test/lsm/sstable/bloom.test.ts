@@ -6,6 +6,7 @@ import { bloomProbeCount } from '../../../engine/lsm/sstable/bloom.js';
 import { BLOOM_BITS_PER_KEY_DEFAULT } from '../../../engine/limits.js';
 import { utf8, writeUint32BE } from '../../../engine/util/bytes.js';
 import { CorruptionError } from '../../../engine/util/errors.js';
+import { hash32 } from '../../../engine/util/hash.js';
 import { buildTableBytes, openTableBytes, type Entry } from './fixtures.js';
 
 describe('bloom filter', () => {
@@ -60,22 +61,54 @@ describe('bloom filter', () => {
 
   it('rejects malformed filters', () => {
     expect(() => new BloomFilterReader(new Uint8Array(4), 3)).toThrow(CorruptionError);
-    const bad = new Uint8Array(9);
-    bad[8] = 31;
+    expect(() => new BloomFilterReader(new Uint8Array(64 + 10), 3)).toThrow(CorruptionError);
+    const bad = new Uint8Array(65);
+    bad[64] = 31;
     expect(() => new BloomFilterReader(bad, 3)).toThrow(CorruptionError);
-    bad[8] = 0;
+    bad[64] = 0;
     expect(() => new BloomFilterReader(bad, 3)).toThrow(CorruptionError);
+  });
+
+  it('matches the byte layout FORMAT.md specifies (independent re-implementation)', () => {
+    const remix = (h: number): number => {
+      h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
+      h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
+      return (h ^ (h >>> 16)) >>> 0;
+    };
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 12 }), { maxLength: 200 }), fc.integer({ min: 1, max: 24 }), (keys, bitsPerKey) => {
+        const lineCount = Math.max(1, Math.ceil((keys.length * bitsPerKey) / 512));
+        const probes = Math.min(30, Math.max(1, Math.round(bitsPerKey * Math.LN2)));
+        const expected = new Uint8Array(lineCount * 64 + 1);
+        expected[lineCount * 64] = probes;
+        const builder = new BloomFilterBuilder(bitsPerKey);
+        for (const key of keys) {
+          builder.addKey(key);
+          const h1 = hash32(key);
+          let g = remix(h1);
+          const delta = ((g >>> 17) | (g << 15)) >>> 0;
+          for (let j = 0; j < probes; j++) {
+            const bit = (h1 % lineCount) * 512 + (g >>> 23);
+            expected[bit >>> 3] = expected[bit >>> 3]! | (1 << (bit & 7));
+            g = (g + delta) >>> 0;
+          }
+        }
+        expect(builder.finish()).toEqual(expected);
+      }),
+    );
   });
 
   it('is deterministic (frozen format)', () => {
     const builder = new BloomFilterBuilder(10);
     const key = new Uint8Array(4);
-    for (let i = 0; i < 10; i++) {
+    for (let i = 0; i < 30; i++) {
       writeUint32BE(key, 0, i);
       builder.addKey(key);
     }
-    // 10 keys × 10 bits = 100 bits → 13 bytes, then the probe count 7. Golden bytes: changing the hash
-    // or the probing changes what filters on disk mean, so this must never change.
-    expect(Buffer.from(builder.finish()).toString('hex')).toBe('b4615817992521b9235651392107');
+    // 30 keys × 10 bits = 300 bits → one 64-byte line, then the probe count 7. Golden bytes: changing
+    // the hash or the probing changes what filters on disk mean, so this must never change.
+    expect(Buffer.from(builder.finish()).toString('hex')).toBe(
+      '00841cc881c884fe5b0b040780a8116006085aa1518a8412ca4828dc3f00458480072061c29079888c89ced420000c78071408d8b244815080a70de24a16092007',
+    );
   });
 });
