@@ -1,0 +1,338 @@
+/**
+ * Store: Silt's log-structured key-value store. Bytes in, bytes out; it knows nothing of items.
+ *
+ *   const store = await Store.open({ path: 'data/db' });
+ *   await store.put(key, value);            // resolves once durable (sync 'always')
+ *   store.get(key);                         // synchronous: Uint8Array | undefined (awaitable too)
+ *   for (const [k, v] of store.scan({ gte: a, lt: b })) { ... }
+ *
+ * Concurrency: one JavaScript thread. Reads are synchronous and see a consistent state: the latest
+ * published sequence, or a snapshot's. Writes go through the group-commit path (write-path.ts);
+ * flushes and compactions run in the background (background.ts).
+ *
+ * Invariants: see state.ts. After `close()` every method throws ClosedError.
+ */
+import { ClosedError, InvalidArgumentError } from '../util/errors.js';
+import { joinPath } from '../vfs/types.js';
+import { Background, toMetadata } from './background.js';
+import { writeSortedRun } from './compaction/sorted-run-writer.js';
+import { DELETED, ValueType, type LookupResult } from './internal-key.js';
+import type { InternalIterator } from './iterator.js';
+import { ConcatenatingIterator } from './iterators/concatenating-iterator.js';
+import { MergingIterator } from './iterators/merging-iterator.js';
+import { UserIterator, type ScanBounds } from './iterators/user-iterator.js';
+import { parseFileName, tableFileName, walFileName } from './manifest/file-names.js';
+import { VersionSet } from './manifest/version-set.js';
+import { Memtable } from './memtable/memtable.js';
+import { resolveOptions, type ResolvedOptions, type StoreOptions } from './options.js';
+import { replayLogs } from './recovery.js';
+import { SnapshotList, type Snapshot } from './snapshots.js';
+import { BlockCache } from './sstable/index.js';
+import { StoreState, type StoreCounters } from './state.js';
+import { TableCache } from './table-cache.js';
+import { LogWriter } from './wal/writer.js';
+import { validateBatch, WritePath } from './write-path.js';
+import type { WriteOp } from './write-batch.js';
+import type { FileLock } from '../vfs/types.js';
+
+export interface ReadOptions {
+  snapshot?: Snapshot;
+}
+
+export interface ScanOptions extends ScanBounds {
+  reverse?: boolean;
+  limit?: number;
+  snapshot?: Snapshot;
+}
+
+export interface LevelStats {
+  level: number;
+  files: number;
+  bytes: number;
+}
+
+export interface StoreStats {
+  lastSequence: number;
+  memtableBytes: number;
+  memtableEntries: number;
+  immutableMemtables: number;
+  levels: LevelStats[];
+  liveSnapshots: number;
+  openTables: number;
+  blockCache: { hits: number; misses: number; bytes: number; entries: number } | undefined;
+  counters: StoreCounters;
+  /** Set when the store failed and is read-only. */
+  failure: string | undefined;
+}
+
+export class Store {
+  #closed = false;
+  #closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly state: StoreState,
+    private readonly writePath: WritePath,
+    private readonly background: Background,
+    private readonly lock: FileLock,
+  ) {}
+
+  static async open(options: StoreOptions): Promise<Store> {
+    const resolved = resolveOptions(options);
+    const { fs } = resolved.env;
+    const dir = resolved.path;
+    if (resolved.createIfMissing) await fs.mkdir(dir);
+    const lock = await fs.lock(joinPath(dir, 'LOCK'));
+    try {
+      return await Store.#recover(resolved, lock);
+    } catch (error) {
+      await lock.release();
+      throw error;
+    }
+  }
+
+  static async #recover(options: ResolvedOptions, lock: FileLock): Promise<Store> {
+    const { fs, random } = options.env;
+    const dir = options.path;
+    const versions = await VersionSet.open(fs, dir, { createIfMissing: options.createIfMissing, salvage: options.salvage });
+    const blockCache = options.blockCacheBytes > 0 ? new BlockCache(options.blockCacheBytes) : undefined;
+    const tables = new TableCache(fs, dir, blockCache);
+    try {
+      for (const level of versions.current.levels) for (const file of level) await tables.open(file.fileNumber);
+
+      // Every file number in the directory is taken, whether or not the manifest knew of it yet.
+      const names = await fs.list(dir);
+      let largestSeen = 0;
+      const logs: number[] = [];
+      for (const name of names) {
+        const parsed = parseFileName(name);
+        if (!parsed || parsed.kind === 'temp') continue;
+        largestSeen = Math.max(largestSeen, parsed.number);
+        if (parsed.kind === 'wal' && parsed.number >= versions.logNumber) logs.push(parsed.number);
+      }
+      logs.sort((a, b) => a - b);
+
+      const builder = {
+        blockBytes: options.blockBytes,
+        restartInterval: options.blockRestartInterval,
+        bloomBitsPerKey: options.bloomBitsPerKey,
+        compression: options.compression,
+      };
+      const recovered: ReturnType<typeof toMetadata>[] = [];
+      let mem = new Memtable(random);
+      const flushRecovered = async (): Promise<void> => {
+        if (mem.entryCount === 0) return;
+        const iterator = mem.iterator();
+        try {
+          const result = await writeSortedRun(
+            iterator,
+            { builder, targetFileBytes: Number.MAX_SAFE_INTEGER, smallestSnapshot: Number.MAX_SAFE_INTEGER, isBottommost: () => false },
+            {
+              newFileNumber: () => versions.newFileNumber(),
+              createFile: (n) => fs.createWritable(joinPath(dir, tableFileName(n))),
+              yieldToForeground: () => Promise.resolve(),
+            },
+          );
+          for (const file of result.files) {
+            await tables.open(file.fileNumber);
+            recovered.push(toMetadata(file));
+          }
+        } finally {
+          iterator.close();
+        }
+        mem = new Memtable(random);
+      };
+      // A WAL created after the last manifest edit may hold a number the manifest has not recorded
+      // as used: skip past every number in the directory so no live file is ever overwritten.
+      let skipped = versions.newFileNumber();
+      while (skipped <= largestSeen) skipped = versions.newFileNumber();
+      const replay = await replayLogs(fs, dir, logs, options.salvage, async (batch) => {
+        let sequence = batch.firstSeq;
+        for (const op of batch.ops) {
+          // Views into the log payload are fine: the payload buffer is ours alone.
+          if (op.type === 'put') mem.add(sequence++, ValueType.Put, op.key, op.value);
+          else mem.add(sequence++, ValueType.Delete, op.key, new Uint8Array(0));
+        }
+        if (mem.approximateBytes >= options.memtableBytes) await flushRecovered();
+      });
+      await flushRecovered();
+      if (recovered.length > 0) await fs.syncDirectory(dir);
+      versions.lastSequence = Math.max(versions.lastSequence, replay.lastSequence);
+
+      const walNumber = versions.newFileNumber();
+      const wal = new LogWriter(await fs.createWritable(joinPath(dir, walFileName(walNumber))), walNumber);
+      await wal.start('wal');
+      await wal.sync();
+      await fs.syncDirectory(dir);
+      await versions.logAndApply({ logNumber: walNumber, addedFiles: recovered.map((file) => ({ level: 0, file })) });
+
+      const state = new StoreState(options, versions, tables, blockCache, new SnapshotList(), new Memtable(random), wal);
+      state.lastSequence = versions.lastSequence;
+      state.walNumber = walNumber;
+      const background = new Background(state);
+      const writePath = new WritePath(state, () => background.scheduleFlush());
+      await background.deleteObsoleteFiles({ includeTemp: true });
+      if (options.autoCompaction) background.scheduleCompaction();
+      return new Store(state, writePath, background, lock);
+    } catch (error) {
+      await tables.closeAll();
+      await versions.close();
+      throw error;
+    }
+  }
+
+  // ---- writes ------------------------------------------------------------------------------------
+
+  put(key: Uint8Array, value: Uint8Array): Promise<void> {
+    return this.write([{ type: 'put', key, value }]);
+  }
+
+  delete(key: Uint8Array): Promise<void> {
+    return this.write([{ type: 'delete', key }]);
+  }
+
+  /** Applies the operations atomically, in order: all or none survive any crash. */
+  write(ops: readonly WriteOp[]): Promise<void> {
+    try {
+      this.#requireOpen();
+      this.state.requireWritable();
+      const bytes = validateBatch(ops);
+      if (ops.length === 0) return Promise.resolve();
+      return this.writePath.submit(ops, bytes);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  // ---- reads -------------------------------------------------------------------------------------
+
+  /** The value of `key`, or undefined. Synchronous; `await` works too. The result is the caller's copy. */
+  get(key: Uint8Array, options?: ReadOptions): Uint8Array | undefined {
+    this.#requireOpen();
+    if (!(key instanceof Uint8Array)) throw new InvalidArgumentError('key must be a Uint8Array');
+    const sequence = this.#readSequence(options?.snapshot);
+    const state = this.state;
+    let found: LookupResult = state.mem.get(key, sequence);
+    if (found !== undefined) return found === DELETED ? undefined : found.slice();
+    for (let i = state.immutables.length - 1; i >= 0; i--) {
+      found = state.immutables[i]!.memtable.get(key, sequence);
+      if (found !== undefined) return found === DELETED ? undefined : found.slice();
+    }
+    for (const file of state.versions.current.filesForKey(key)) {
+      found = state.tables.get(file.fileNumber).get(key, sequence);
+      if (found !== undefined) return found === DELETED ? undefined : found.slice();
+    }
+    return undefined;
+  }
+
+  /**
+   * Entries in key order (or reverse) from a consistent snapshot, within the bounds. The iterator is
+   * both sync- and async-iterable; breaking out of a loop releases what it pins.
+   */
+  scan(options: ScanOptions = {}): UserIterator {
+    this.#requireOpen();
+    if (options.limit !== undefined && (!Number.isSafeInteger(options.limit) || options.limit < 0)) {
+      throw new InvalidArgumentError('limit must be a non-negative integer');
+    }
+    for (const bound of ['gte', 'gt', 'lte', 'lt'] as const) {
+      const value = options[bound];
+      if (value !== undefined && !(value instanceof Uint8Array)) throw new InvalidArgumentError(`${bound} must be a Uint8Array`);
+    }
+    const sequence = this.#readSequence(options.snapshot);
+    const state = this.state;
+    const version = state.versions.current;
+    version.ref();
+    const children: InternalIterator[] = [state.mem.iterator()];
+    for (let i = state.immutables.length - 1; i >= 0; i--) children.push(state.immutables[i]!.memtable.iterator());
+    for (const file of version.levels[0]!) children.push(state.tables.get(file.fileNumber).iterator());
+    for (let level = 1; level < version.levels.length; level++) {
+      const files = version.levels[level]!;
+      if (files.length === 0) continue;
+      children.push(new ConcatenatingIterator(files, (index) => state.tables.get(files[index]!.fileNumber).iterator()));
+    }
+    const iteratorOptions: ScanBounds & { reverse?: boolean; limit?: number } = {};
+    if (options.gte !== undefined) iteratorOptions.gte = options.gte;
+    if (options.gt !== undefined) iteratorOptions.gt = options.gt;
+    if (options.lte !== undefined) iteratorOptions.lte = options.lte;
+    if (options.lt !== undefined) iteratorOptions.lt = options.lt;
+    if (options.reverse !== undefined) iteratorOptions.reverse = options.reverse;
+    if (options.limit !== undefined) iteratorOptions.limit = options.limit;
+    try {
+      return new UserIterator(new MergingIterator(children), sequence, iteratorOptions, () => version.unref());
+    } catch (error) {
+      version.unref();
+      throw error;
+    }
+  }
+
+  /** Pins the current state for reads until released. */
+  snapshot(): Snapshot {
+    this.#requireOpen();
+    return this.state.snapshots.create(this.state.lastSequence);
+  }
+
+  #readSequence(snapshot: Snapshot | undefined): number {
+    if (snapshot === undefined) return this.state.lastSequence;
+    snapshot.requireLive();
+    return snapshot.sequence;
+  }
+
+  // ---- maintenance -------------------------------------------------------------------------------
+
+  /** Writes every acknowledged write held in memtables to L0 tables. */
+  async flush(): Promise<void> {
+    this.#requireOpen();
+    this.state.requireWritable();
+    await this.writePath.seal();
+    await this.background.flushNow();
+  }
+
+  /** Flushes, then compacts until no compaction is due and L0 is empty. */
+  async compactUntilIdle(): Promise<void> {
+    await this.flush();
+    await this.background.compactUntilIdle();
+  }
+
+  stats(): StoreStats {
+    this.#requireOpen();
+    const state = this.state;
+    const version = state.versions.current;
+    return {
+      lastSequence: state.lastSequence,
+      memtableBytes: state.mem.approximateBytes,
+      memtableEntries: state.mem.entryCount,
+      immutableMemtables: state.immutables.length,
+      levels: version.levels.map((files, level) => ({ level, files: files.length, bytes: version.levelBytes(level) })),
+      liveSnapshots: state.snapshots.size,
+      openTables: state.tables.openCount,
+      blockCache: state.blockCache ? { ...state.blockCache.stats } : undefined,
+      counters: { ...state.counters },
+      failure: state.failure?.message,
+    };
+  }
+
+  /** Waits for queued writes and running background jobs, syncs the WAL, and releases the directory. */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    const state = this.state;
+    await this.writePath.drain();
+    this.#closed = true;
+    state.closing = true;
+    await this.background.idle();
+    try {
+      if (state.failure === undefined) await state.wal.sync();
+      await state.wal.close();
+    } finally {
+      await state.tables.closeAll();
+      await state.versions.close();
+      await this.lock.release();
+    }
+  }
+
+  #requireOpen(): void {
+    if (this.#closed || this.#closing) throw new ClosedError('store is closed');
+  }
+}

@@ -1,0 +1,271 @@
+/**
+ * The write path: validation, group commit, memtable switching and write stalls.
+ *
+ * Group commit (DESIGN.md decision 3): writes queue; one commit loop at a time takes every queued
+ * batch, gives them consecutive sequence numbers, frames them into ONE WAL append, fdatasyncs once
+ * (sync 'always'), applies them to the memtable, publishes the new last sequence, and only then
+ * resolves their promises. Writes arriving during the fdatasync join the next group.
+ *
+ * Invariants:
+ * 1. No write is resolved before its group is durable (sync 'always') or handed to the OS ('none').
+ * 2. A failed append or sync rejects every write of its group and every queued write, and fails the
+ *    store (read-only until reopened): nothing after a possible hole is ever acknowledged.
+ * 3. A group is applied to the memtable and `lastSequence` published with no await in between, so
+ *    readers see whole batches only.
+ *
+ * Stalls: while L0 has >= l0SlowdownFiles, each group first yields once to the event loop so the
+ * background merge gets the thread; at IMMUTABLE_MEMTABLES_MAX unflushed memtables or l0StopFiles,
+ * the loop waits for background progress.
+ */
+import {
+  GROUP_COMMIT_QUEUE_BYTES_MAX,
+  IMMUTABLE_MEMTABLES_MAX,
+  STORE_KEY_BYTES_MAX,
+  STORE_VALUE_BYTES_MAX,
+  WRITE_BATCH_BYTES_MAX,
+  WRITE_BATCH_OPS_MAX,
+} from '../limits.js';
+import { InvalidArgumentError } from '../util/errors.js';
+import { yieldToEventLoop } from '../util/yield.js';
+import { joinPath } from '../vfs/types.js';
+import { ValueType } from './internal-key.js';
+import { walFileName } from './manifest/file-names.js';
+import { Memtable } from './memtable/memtable.js';
+import type { StoreState } from './state.js';
+import { RecordType } from './wal/format.js';
+import { LogWriter } from './wal/writer.js';
+import { encodeWriteBatch, encodedWriteBatchBytes, type WriteOp } from './write-batch.js';
+
+interface PendingWrite {
+  readonly ops: readonly WriteOp[];
+  readonly bytes: number;
+  /** A request to seal the memtable (flush()), ordered with the writes around it. */
+  readonly seal: boolean;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/** Checks one batch at the boundary: shapes, types and sizes. Returns its encoded size. */
+export function validateBatch(ops: readonly WriteOp[]): number {
+  if (!Array.isArray(ops)) throw new InvalidArgumentError('write() needs an array of operations');
+  if (ops.length > WRITE_BATCH_OPS_MAX) throw new InvalidArgumentError(`a batch holds at most ${WRITE_BATCH_OPS_MAX} operations`);
+  for (const op of ops) {
+    if (op === null || typeof op !== 'object') throw new InvalidArgumentError('each operation must be an object');
+    if (!(op.key instanceof Uint8Array)) throw new InvalidArgumentError('key must be a Uint8Array');
+    if (op.key.length > STORE_KEY_BYTES_MAX) throw new InvalidArgumentError(`key longer than ${STORE_KEY_BYTES_MAX} bytes`);
+    if (op.type === 'put') {
+      if (!(op.value instanceof Uint8Array)) throw new InvalidArgumentError('value must be a Uint8Array');
+      if (op.value.length > STORE_VALUE_BYTES_MAX) throw new InvalidArgumentError(`value longer than ${STORE_VALUE_BYTES_MAX} bytes`);
+    } else if (op.type !== 'delete') {
+      throw new InvalidArgumentError(`unknown operation type: ${String((op as { type: unknown }).type)}`);
+    }
+  }
+  const bytes = encodedWriteBatchBytes(ops);
+  if (bytes > WRITE_BATCH_BYTES_MAX) throw new InvalidArgumentError(`batch larger than ${WRITE_BATCH_BYTES_MAX} bytes`);
+  return bytes;
+}
+
+export class WritePath {
+  readonly #queue: PendingWrite[] = [];
+  #committing = false;
+  #drained: (() => void)[] = [];
+
+  constructor(
+    private readonly state: StoreState,
+    /** Called after a memtable becomes immutable, to start its flush. */
+    private readonly onImmutable: () => void,
+  ) {}
+
+  /** Queues a validated batch; resolves when it is committed. */
+  submit(ops: readonly WriteOp[], bytes: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.#queue.push({ ops, bytes, seal: false, resolve, reject });
+      if (!this.#committing) this.#startCommitLoop();
+    });
+  }
+
+  /**
+   * Seals the current memtable (if it holds anything) after every write queued before this call.
+   * Runs inside the commit loop: a switch must never interleave with a group between its WAL append
+   * and its memtable apply, or the group would land in a memtable its WAL does not back.
+   */
+  seal(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.#queue.push({ ops: [], bytes: 0, seal: true, resolve, reject });
+      if (!this.#committing) this.#startCommitLoop();
+    });
+  }
+
+  /** Resolves when no write is queued or in flight. */
+  drain(): Promise<void> {
+    if (!this.#committing && this.#queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#drained.push(resolve));
+  }
+
+  #startCommitLoop(): void {
+    this.#committing = true;
+    this.#commitLoop().then(
+      () => this.#finishLoop(),
+      (error: unknown) => {
+        this.state.fail(error);
+        this.#rejectQueued(error);
+        this.#finishLoop();
+      },
+    );
+  }
+
+  #finishLoop(): void {
+    this.#committing = false;
+    // A caller resumed by the loop's last resolve() may have queued a write before this ran.
+    if (this.#queue.length > 0) {
+      this.#startCommitLoop();
+      return;
+    }
+    const drained = this.#drained;
+    this.#drained = [];
+    for (const wake of drained) wake();
+  }
+
+  #rejectQueued(error: unknown): void {
+    for (const pending of this.#queue.splice(0)) pending.reject(error);
+  }
+
+  async #commitLoop(): Promise<void> {
+    const state = this.state;
+    while (this.#queue.length > 0) {
+      if (state.failure !== undefined) {
+        try {
+          state.requireWritable();
+        } catch (error) {
+          this.#rejectQueued(error);
+        }
+        return;
+      }
+      const head = this.#queue[0]!;
+      if (head.seal) {
+        this.#queue.shift();
+        try {
+          if (state.mem.entryCount > 0) await this.switchMemtable();
+        } catch (error) {
+          state.fail(error);
+          head.reject(error);
+          this.#rejectQueued(error);
+          return;
+        }
+        head.resolve();
+        continue;
+      }
+      const wait = this.#makeRoomForWrite();
+      if (wait !== undefined) {
+        await wait;
+        continue;
+      }
+      const group = this.#takeGroup();
+      const payloads: Uint8Array[] = [];
+      let sequence = state.lastSequence;
+      for (const pending of group) {
+        payloads.push(encodeWriteBatch(sequence + 1, pending.ops));
+        sequence += pending.ops.length;
+      }
+      try {
+        state.wal.addRecordsSync(RecordType.WriteBatch, payloads);
+        if (state.options.sync === 'always') {
+          await state.wal.sync();
+          state.counters.walSyncs++;
+        }
+      } catch (error) {
+        state.fail(error);
+        for (const pending of group) pending.reject(error);
+        this.#rejectQueued(error);
+        return;
+      }
+      this.#apply(group);
+      for (const pending of group) pending.resolve();
+    }
+  }
+
+  /** Applies a durable group to the memtable and publishes it (no await: invariant 3). */
+  #apply(group: readonly PendingWrite[]): void {
+    const state = this.state;
+    const mem = state.mem;
+    let sequence = state.lastSequence;
+    let bytes = 0;
+    for (const pending of group) {
+      bytes += pending.bytes;
+      for (const op of pending.ops) {
+        sequence++;
+        // Copies: the caller may reuse its buffers once the promise resolves.
+        if (op.type === 'put') mem.add(sequence, ValueType.Put, op.key.slice(), op.value.slice());
+        else mem.add(sequence, ValueType.Delete, op.key.slice(), EMPTY);
+      }
+    }
+    state.lastSequence = sequence;
+    state.versions.lastSequence = sequence;
+    state.counters.writeBatches += group.length;
+    state.counters.writeGroups++;
+    state.counters.walBytes += bytes;
+  }
+
+  #takeGroup(): PendingWrite[] {
+    let bytes = 0;
+    let count = 0;
+    while (count < this.#queue.length) {
+      const next = this.#queue[count]!;
+      if (next.seal) break;
+      if (count > 0 && bytes + next.bytes > GROUP_COMMIT_QUEUE_BYTES_MAX) break;
+      bytes += next.bytes;
+      count++;
+    }
+    return this.#queue.splice(0, count);
+  }
+
+  #slowdownDone = false;
+
+  /** Undefined when the write may proceed now; otherwise a promise to await before checking again. */
+  #makeRoomForWrite(): Promise<void> | undefined {
+    const state = this.state;
+    const options = state.options;
+    const l0Files = state.versions.current.fileCount(0);
+    if (!this.#slowdownDone && l0Files >= options.l0SlowdownFiles) {
+      this.#slowdownDone = true;
+      state.counters.slowdownYields++;
+      return yieldToEventLoop();
+    }
+    this.#slowdownDone = false;
+    if (state.mem.approximateBytes < options.memtableBytes) return undefined;
+    if (state.immutables.length >= IMMUTABLE_MEMTABLES_MAX || l0Files >= options.l0StopFiles) {
+      state.counters.stopWaits++;
+      this.onImmutable(); // make sure background work is running
+      return state.waitForProgress();
+    }
+    return this.switchMemtable().catch((error: unknown) => {
+      state.fail(error);
+    });
+  }
+
+  /**
+   * Seals the current memtable and starts a new one with a new WAL. The old WAL is synced first, so
+   * every log but the newest is complete on disk (recovery treats a torn older log as a hole).
+   */
+  private async switchMemtable(): Promise<void> {
+    const state = this.state;
+    const { fs } = state.options.env;
+    const dir = state.options.path;
+    const walNumber = state.versions.newFileNumber();
+    const file = await fs.createWritable(joinPath(dir, walFileName(walNumber)));
+    const wal = new LogWriter(file, walNumber);
+    await wal.start('wal');
+    await wal.sync();
+    await fs.syncDirectory(dir);
+    const old = state.wal;
+    await old.sync();
+    await old.close();
+    state.immutables.push({ memtable: state.mem, walNumber: state.walNumber });
+    state.mem = new Memtable(state.options.env.random);
+    state.wal = wal;
+    state.walNumber = walNumber;
+    this.onImmutable();
+  }
+}
+
+const EMPTY = new Uint8Array(0);
