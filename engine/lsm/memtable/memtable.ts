@@ -1,16 +1,20 @@
 /**
  * The memtable: recent writes, every version, ordered in internal order (user key asc, seq desc),
  * held in memory until the store switches to a fresh memtable and flushes this one to an SSTable.
+ * The ordered structure is a B+tree over a typed-array arena (btree.ts); measured against a
+ * skiplist (also arena-based, with cached key prefixes) it was 1.5-3x faster on lookups and seeks
+ * at 1M entries, and much faster on prev(), because a search touches far fewer cache lines.
  *
  * Concurrency: single-threaded and synchronous. One writer adds; any number of iterators and gets
- * may interleave with adds. An iterator holds a node position in the skiplist, which stays valid
- * across inserts (see skiplist.ts); entries added after it was created may or may not be visited,
- * and callers filter by sequence anyway.
+ * may interleave with adds. An iterator remembers its entry and the tree's version and finds the
+ * entry again after inserts moved it; entries added after it was created may or may not be
+ * visited (those sorting after its position are), and callers filter by sequence anyway.
  *
  * Invariants:
- * 1. (key, seq) pairs are unique (the caller's guarantee; the skiplist asserts it).
+ * 1. (key, seq) pairs are unique (the caller's guarantee; the tree asserts it).
  * 2. Keys and values are kept by reference: the caller must not mutate them after add().
- * 3. approximateBytes === Σ(key.length + value.length + ENTRY_OVERHEAD_BYTES) over all entries.
+ * 3. approximateBytes === Σ(2 × key.length + value.length + ENTRY_OVERHEAD_BYTES) over all entries
+ *    (the tree keeps a copy of each key's bytes for comparisons).
  * 4. smallestSeq <= largestSeq whenever entryCount > 0; when empty, smallestSeq is Infinity and
  *    largestSeq is 0 (the identities of min and max over non-negative sequences).
  */
@@ -19,34 +23,38 @@ import type { Random } from '../../util/random.js';
 import { SEQUENCE_MAX } from '../../limits.js';
 import { DELETED, ValueType, type LookupResult } from '../internal-key.js';
 import type { InternalIterator } from '../iterator.js';
-import { SkipList } from './skiplist.js';
+import { BTree } from './btree.js';
 
 /**
- * Memory charged per entry on top of its key and value bytes. It estimates what the skiplist and
- * the caller's array objects cost: ~30 bytes of skiplist slots (key and value references, sequence,
- * cached prefix, type, height, tower start, ~1.33 links), the slack of doubling growth, and two
- * Uint8Array headers kept alive by reference (~2 × 24 with V8 pointer compression, more when the
- * arrays own their storage). An estimate for the flush trigger, not an exact account.
+ * Memory charged per entry on top of its key and value bytes and the key's copy. Measured at 1M
+ * entries of 16-byte keys (Node 20): the tree's arena costs ~90 bytes per entry at its typical fill
+ * and growth slack, the key and value references 8, and the two Uint8Array objects the caller hands
+ * over (kept alive by reference) ~50 each. An estimate for the flush trigger, not an exact account.
  */
-export const ENTRY_OVERHEAD_BYTES = 80;
+export const ENTRY_OVERHEAD_BYTES = 200;
 
 export class Memtable {
-  readonly #list: SkipList;
+  readonly #tree = new BTree();
   #approximateBytes = 0;
   #smallestSeq = Infinity;
   #largestSeq = 0;
 
+  /**
+   * `random` is unused: the B+tree's shape is a function of the inserts alone, so it is
+   * deterministic without it. The parameter stays so that callers need not change should a
+   * randomised structure return.
+   */
   constructor(random: Random) {
-    this.#list = new SkipList(random);
+    void random;
   }
 
-  /** key + value bytes plus ENTRY_OVERHEAD_BYTES per entry (invariant 3). */
+  /** Key and value bytes plus, per entry, the key's copy and ENTRY_OVERHEAD_BYTES (invariant 3). */
   get approximateBytes(): number {
     return this.#approximateBytes;
   }
 
   get entryCount(): number {
-    return this.#list.size;
+    return this.#tree.size;
   }
 
   /** Smallest sequence added; Infinity when empty. */
@@ -63,97 +71,121 @@ export class Memtable {
   add(seq: number, type: ValueType, key: Uint8Array, value: Uint8Array): void {
     assert(Number.isInteger(seq) && seq >= 0 && seq <= SEQUENCE_MAX, 'memtable: sequence out of range');
     assert(type === ValueType.Put || type === ValueType.Delete, 'memtable: bad value type');
-    this.#list.insert(key, seq, type, value);
-    this.#approximateBytes += key.length + value.length + ENTRY_OVERHEAD_BYTES;
+    this.#tree.insert(key, seq, type, value);
+    this.#approximateBytes += 2 * key.length + value.length + ENTRY_OVERHEAD_BYTES;
     if (seq < this.#smallestSeq) this.#smallestSeq = seq;
     if (seq > this.#largestSeq) this.#largestSeq = seq;
   }
 
   /** The newest version of key with sequence <= seq: its value, DELETED, or undefined if none. */
   get(key: Uint8Array, seq: number): LookupResult {
-    const list = this.#list;
-    const node = list.findGreaterOrEqual(key, seq);
-    if (node === 0 || !sameBytes(list.key(node), key)) return undefined;
-    return list.type(node) === ValueType.Delete ? DELETED : list.value(node);
+    const tree = this.#tree;
+    const handle = tree.find(key, seq);
+    if (handle < 0) return undefined;
+    return tree.type(handle) === ValueType.Delete ? DELETED : tree.value(handle);
   }
 
   /** An iterator over all versions in internal order; stays usable while adds continue. */
   iterator(): InternalIterator {
-    return new MemtableIterator(this.#list);
+    return new MemtableIterator(this.#tree);
   }
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  const length = a.length;
-  if (length !== b.length) return false;
-  for (let i = 0; i < length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** Position 0 is the skiplist head, which doubles as "not valid". */
+/**
+ * A cursor over the tree. It holds its entry's handle and sequence, which name the entry for good,
+ * and the entry's leaf position, which an insert may shift: when the tree's version moved since the
+ * cursor last positioned, it finds its entry again before stepping.
+ */
 class MemtableIterator implements InternalIterator {
-  readonly #list: SkipList;
-  #node = 0;
+  readonly #tree: BTree;
+  /** The current entry's handle; -1 when not valid. */
+  #handle = -1;
+  #sequence = 0;
+  #leaf = 0;
+  #slot = 0;
+  #version = 0;
   #closed = false;
 
-  constructor(list: SkipList) {
-    this.#list = list;
+  constructor(tree: BTree) {
+    this.#tree = tree;
   }
 
   valid(): boolean {
-    return this.#node !== 0;
+    return this.#handle >= 0;
   }
 
   seekToFirst(): void {
     this.#assertOpen();
-    this.#node = this.#list.first();
+    this.#land(this.#tree.first());
   }
 
   seekToLast(): void {
     this.#assertOpen();
-    this.#node = this.#list.findLast();
+    this.#land(this.#tree.last());
   }
 
   seek(userKey: Uint8Array, seq: number): void {
     this.#assertOpen();
-    this.#node = this.#list.findGreaterOrEqual(userKey, seq);
+    this.#land(this.#tree.lowerBound(userKey, seq));
   }
 
   next(): void {
-    assert(this.#node !== 0, 'memtable iterator: next() while not valid');
-    this.#node = this.#list.next(this.#node);
+    this.#relocate();
+    this.#land(this.#tree.after(this.#leaf, this.#slot));
   }
 
   prev(): void {
-    assert(this.#node !== 0, 'memtable iterator: prev() while not valid');
-    // Singly linked: the predecessor is found by a search, as in LevelDB (O(log n)).
-    const list = this.#list;
-    this.#node = list.findLessThan(list.key(this.#node), list.sequence(this.#node));
+    this.#relocate();
+    this.#land(this.#tree.before(this.#leaf, this.#slot));
   }
 
   userKey(): Uint8Array {
-    assert(this.#node !== 0, 'memtable iterator: not valid');
-    return this.#list.key(this.#node);
+    assert(this.#handle >= 0, 'memtable iterator: not valid');
+    return this.#tree.key(this.#handle);
   }
 
   sequence(): number {
-    assert(this.#node !== 0, 'memtable iterator: not valid');
-    return this.#list.sequence(this.#node);
+    assert(this.#handle >= 0, 'memtable iterator: not valid');
+    return this.#sequence;
   }
 
   valueType(): ValueType {
-    assert(this.#node !== 0, 'memtable iterator: not valid');
-    return this.#list.type(this.#node);
+    assert(this.#handle >= 0, 'memtable iterator: not valid');
+    return this.#tree.type(this.#handle);
   }
 
   value(): Uint8Array {
-    assert(this.#node !== 0, 'memtable iterator: not valid');
-    return this.#list.value(this.#node);
+    assert(this.#handle >= 0, 'memtable iterator: not valid');
+    return this.#tree.value(this.#handle);
   }
 
   close(): void {
     this.#closed = true;
-    this.#node = 0;
+    this.#handle = -1;
+  }
+
+  /** Takes the position the tree just found; reads the leaf before any insert can shift it. */
+  #land(handle: number): void {
+    const tree = this.#tree;
+    this.#handle = handle;
+    if (handle < 0) return;
+    this.#leaf = tree.foundLeaf;
+    this.#slot = tree.foundSlot;
+    this.#sequence = tree.sequenceAt(this.#leaf, this.#slot);
+    this.#version = tree.version;
+  }
+
+  /** Requires a valid position; refreshes it if inserts may have moved the entry. */
+  #relocate(): void {
+    const handle = this.#handle;
+    assert(handle >= 0, 'memtable iterator: moved while not valid');
+    const tree = this.#tree;
+    if (this.#version === tree.version) return;
+    const found = tree.lowerBound(tree.key(handle), this.#sequence);
+    assert(found === handle, 'memtable iterator: lost its entry');
+    this.#leaf = tree.foundLeaf;
+    this.#slot = tree.foundSlot;
+    this.#version = tree.version;
   }
 
   #assertOpen(): void {

@@ -1,7 +1,7 @@
 /**
  * Model test: a Memtable against a sorted array of (key, seq, type, value) in internal order.
  * Keys come from a small alphabet and short lengths so that equal keys, keys that are prefixes of
- * each other ([], [1], [1,0], [1,0,0]) and keys that tie on the skiplist's cached 6-byte prefix are
+ * each other ([], [1], [1,0], [1,0,0]) and keys that tie on the tree's cached 6-byte prefix are
  * common.
  */
 import { describe, expect, it } from 'vitest';
@@ -179,6 +179,55 @@ describe('Memtable model', () => {
         expect(memtable.entryCount).toBe(added.size);
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('at thousands of entries (inner splits), a walking iterator interleaved with adds matches the model', () => {
+    fc.assert(
+      fc.property(fc.integer(), fc.integer({ min: 2_000, max: 6_000 }), (seed, count) => {
+        const random = new SeededRandom(seed);
+        const memtable = new Memtable(random);
+        const model: Entry[] = [];
+        const iterator = memtable.iterator();
+        const walked: Entry[] = [];
+        for (let i = 0; i < count; i++) {
+          const key = new Uint8Array(random.int(10));
+          for (let j = 0; j < key.length; j++) key[j] = [0, 1, 2, 255][random.int(4)]!;
+          const entry: Entry = { key, seq: i, type: random.int(3) === 0 ? ValueType.Delete : ValueType.Put, value: Uint8Array.of(i & 0xff) };
+          memtable.add(entry.seq, entry.type, entry.key, entry.value);
+          model.push(entry);
+          // Every 97th add, restart a forward walk; otherwise step it once (relocating after the add).
+          if (i % 97 === 0) iterator.seekToFirst();
+          else if (iterator.valid()) {
+            const before = current(iterator);
+            iterator.next();
+            if (iterator.valid()) expect(compareEntries(before, current(iterator))).toBeLessThan(0);
+            walked.push(before);
+          }
+        }
+        expect(walked.length).toBeGreaterThan(0);
+        model.sort(compareEntries);
+        for (let probe = 0; probe < 200; probe++) {
+          const target = model[random.int(model.length)]!;
+          const seq = target.seq + random.int(3) - 1;
+          const expected = modelGet(model, target.key, seq);
+          const actual = memtable.get(target.key, seq);
+          if (expected === undefined || expected === DELETED) expect(actual).toBe(expected);
+          else expect(actual).toEqual(expected);
+          iterator.seek(target.key, seq);
+          const index = modelSeek(model, target.key, seq);
+          if (index < model.length) expectSame(current(iterator), model[index]);
+          else expect(iterator.valid()).toBe(false);
+          if (index > 0 && index < model.length) {
+            iterator.prev();
+            expectSame(current(iterator), model[index - 1]);
+          }
+        }
+        let index = model.length;
+        for (iterator.seekToLast(); iterator.valid(); iterator.prev()) expectSame(current(iterator), model[--index]);
+        expect(index).toBe(0);
+      }),
+      { numRuns: 8 },
     );
   });
 });

@@ -65,7 +65,7 @@ describe('Memtable', () => {
     memtable.add(3, ValueType.Delete, utf8('x'), new Uint8Array(0));
     memtable.add(9, ValueType.Put, new Uint8Array(0), utf8('e'));
     expect(memtable.entryCount).toBe(3);
-    expect(memtable.approximateBytes).toBe(3 + 5 + 1 + 0 + 0 + 1 + 3 * ENTRY_OVERHEAD_BYTES);
+    expect(memtable.approximateBytes).toBe(2 * 3 + 5 + 2 * 1 + 0 + 0 + 1 + 3 * ENTRY_OVERHEAD_BYTES);
     expect(memtable.smallestSeq).toBe(3);
     expect(memtable.largestSeq).toBe(9);
   });
@@ -160,7 +160,7 @@ describe('Memtable', () => {
     const iterator = memtable.iterator();
     iterator.seekToFirst();
     expect(fromUtf8(iterator.userKey())).toBe('b');
-    // Enough adds to force the arena to grow while the iterator sits on 'b'.
+    // Enough adds to split leaves and inner nodes and grow the arena while the iterator sits on 'b'.
     for (let i = 0; i < 5000; i++) memtable.add(10 + i, ValueType.Put, utf8(`c${i}`), utf8('x'));
     memtable.add(6000, ValueType.Put, utf8('a'), utf8('a'));
     expect(fromUtf8(iterator.userKey())).toBe('b');
