@@ -16,7 +16,7 @@
  * 4. The cache key is (fileNumber, block offset); file numbers are never reused, so cached blocks
  *    outlive close() and stay valid if the table is opened again.
  */
-import { ClosedError } from '../../util/errors.js';
+import { ClosedError, CorruptionError } from '../../util/errors.js';
 import { readUint32LE } from '../../util/bytes.js';
 import type { ReadableFile } from '../../vfs/types.js';
 import { DELETED, ValueType, type LookupResult } from '../internal-key.js';
@@ -162,6 +162,27 @@ export class TableReader {
     const block = decodeBlock(readBlock(this.#file, this.fileNumber, handle, this.#verifyChecksums), this.fileNumber, offset);
     if (cache !== undefined && fillCache) cache.insert(this.fileNumber, offset, block);
     return block;
+  }
+
+  /**
+   * Reads every data block from the file (never the cache), verifying its checksum and decoding it,
+   * and walks each block's entries. CorruptionError at the first damage. Returns the entry count.
+   */
+  verify(): number {
+    if (this.#closed) throw new ClosedError(`sstable ${this.fileNumber} is closed`);
+    let entries = 0;
+    for (let blockIndex = 0; blockIndex < this.index.blockCount; blockIndex++) {
+      const offset = this.index.blockOffsets[blockIndex]!;
+      const handle = { offset, size: this.index.blockSizes[blockIndex]! };
+      const block = decodeBlock(readBlock(this.#file, this.fileNumber, handle, true), this.fileNumber, offset);
+      const iterator = new BlockIterator();
+      iterator.reset(block, this.fileNumber, offset);
+      for (iterator.seekToFirst(); iterator.valid(); iterator.next()) entries++;
+    }
+    if (entries !== this.properties.entryCount) {
+      throw new CorruptionError(`sstable ${this.fileNumber}: ${entries} entries, properties say ${this.properties.entryCount}`);
+    }
+    return entries;
   }
 
   /** Closes the file. Idempotent. Cached blocks stay (see invariant 4). */
