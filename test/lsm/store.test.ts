@@ -197,7 +197,7 @@ describe('Store.verify', () => {
     expect(result.tables).toBeGreaterThan(0);
     const table = (await fs.list('/db')).find((name) => name.endsWith('.sst'))!;
     const data = fs.files.get(`/db/${table}`)!;
-    data.bytes[10] ^= 0x04; // inside the first data block
+    data.bytes[10] = data.bytes[10]! ^ 0x04; // inside the first data block
     await expect(store.verify()).rejects.toMatchObject({ code: 'SILT_CORRUPTION' });
     await store.close();
   });
