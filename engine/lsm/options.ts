@@ -72,6 +72,21 @@ function oneOf<T extends string>(name: string, value: T | undefined, allowed: re
   return value;
 }
 
+function flag(name: string, value: boolean | undefined, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  // A string such as 'false' is truthy: accepting it would silently mean the opposite.
+  if (typeof value !== 'boolean') throw new InvalidArgumentError(`option ${name} must be a boolean, got ${String(value)}`);
+  return value;
+}
+
+function environment(env: Env | undefined, inMemory: boolean): Env {
+  if (env === undefined) return inMemory ? memoryEnv() : nodeEnv();
+  if (env === null || typeof env !== 'object' || typeof env.fs !== 'object' || typeof env.clock !== 'object' || typeof env.random !== 'object') {
+    throw new InvalidArgumentError('option env must be an Env: { fs, clock, random }');
+  }
+  return env;
+}
+
 export function resolveOptions(options: StoreOptions): ResolvedOptions {
   if (options === null || typeof options !== 'object') throw new InvalidArgumentError('Store.open needs an options object');
   if (typeof options.path !== 'string' || options.path.length === 0) {
@@ -88,9 +103,9 @@ export function resolveOptions(options: StoreOptions): ResolvedOptions {
   return {
     path: options.path,
     sync: oneOf('sync', options.sync, ['always', 'none'], 'always'),
-    env: options.env ?? (options.inMemory === true ? memoryEnv() : nodeEnv()),
-    createIfMissing: options.createIfMissing ?? true,
-    salvage: options.salvage ?? false,
+    env: environment(options.env, flag('inMemory', options.inMemory, false)),
+    createIfMissing: flag('createIfMissing', options.createIfMissing, true),
+    salvage: flag('salvage', options.salvage, false),
     memtableBytes: integer('memtableBytes', options.memtableBytes, limits.MEMTABLE_BYTES_DEFAULT, limits.MEMTABLE_BYTES_MIN),
     blockBytes: integer('blockBytes', options.blockBytes, limits.BLOCK_BYTES_DEFAULT, limits.BLOCK_BYTES_MIN, 1 << 24),
     blockRestartInterval: integer('blockRestartInterval', options.blockRestartInterval, limits.BLOCK_RESTART_INTERVAL_DEFAULT, 1, 1 << 16),
@@ -103,6 +118,6 @@ export function resolveOptions(options: StoreOptions): ResolvedOptions {
     levelSizeRatio: integer('levelSizeRatio', options.levelSizeRatio, limits.LEVEL_SIZE_RATIO_DEFAULT, 2, 1000),
     l1BytesMax,
     targetFileBytes,
-    autoCompaction: options.autoCompaction ?? true,
+    autoCompaction: flag('autoCompaction', options.autoCompaction, true),
   };
 }
