@@ -17,7 +17,8 @@ import { joinPath } from '../vfs/types.js';
 import { yieldToEventLoop } from '../util/yield.js';
 import { Background, toMetadata } from './background.js';
 import { writeSortedRun } from './compaction/sorted-run-writer.js';
-import { DELETED, ValueType, type LookupResult } from './internal-key.js';
+import { DELETED, TRAILER_BYTES, ValueType, type LookupResult } from './internal-key.js';
+import { compareByteRanges } from '../util/bytes.js';
 import type { InternalIterator } from './iterator.js';
 import { ConcatenatingIterator } from './iterators/concatenating-iterator.js';
 import { MergingIterator } from './iterators/merging-iterator.js';
@@ -35,6 +36,11 @@ import { LogWriter } from './wal/writer.js';
 import { validateBatch, WritePath } from './write-path.js';
 import type { WriteOp } from './write-batch.js';
 import type { FileLock } from '../vfs/types.js';
+
+/** Compares the user-key part of an encoded internal key with a user key, without copying. */
+function compareUserKeyTo(internalKey: Uint8Array, userKey: Uint8Array): number {
+  return compareByteRanges(internalKey, 0, internalKey.length - TRAILER_BYTES, userKey, 0, userKey.length);
+}
 
 export interface ReadOptions {
   snapshot?: Snapshot;
@@ -218,7 +224,18 @@ export class Store {
       found = state.immutables[i]!.memtable.get(key, sequence);
       if (found !== undefined) return found === DELETED ? undefined : found.slice();
     }
-    for (const file of state.versions.current.filesForKey(key)) {
+    // Tables: L0 newest first (its files overlap), then at most one file per deeper level; the
+    // first answer is the newest. No array is built: this is the hottest path in the store.
+    const version = state.versions.current;
+    const levels = version.levels;
+    for (const file of levels[0]!) {
+      if (compareUserKeyTo(file.smallestKey, key) > 0 || compareUserKeyTo(file.largestKey, key) < 0) continue;
+      found = state.tables.get(file.fileNumber).get(key, sequence);
+      if (found !== undefined) return found === DELETED ? undefined : found.slice();
+    }
+    for (let level = 1; level < levels.length; level++) {
+      const file = version.fileForKey(level, key);
+      if (file === undefined) continue;
       found = state.tables.get(file.fileNumber).get(key, sequence);
       if (found !== undefined) return found === DELETED ? undefined : found.slice();
     }

@@ -151,6 +151,14 @@ export class Version {
     return out;
   }
 
+  /** Level >= 1: the one file whose user-key range holds userKey, if any (binary search). */
+  fileForKey(level: number, userKey: Uint8Array): FileMetadata | undefined {
+    const files = this.levels[level]!;
+    if (files.length === 0) return undefined;
+    const file = files[firstFileEndingAtOrAfter(files, userKey)];
+    return file !== undefined && compareUserKey(file.smallestKey, userKey) <= 0 ? file : undefined;
+  }
+
   ref(): void {
     assert(!this.#dead, 'ref of a dead version');
     this.#refs++;
