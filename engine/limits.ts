@@ -74,3 +74,24 @@ assert(IMMUTABLE_MEMTABLES_MAX >= 1, 'at least one memtable can flush while writ
 /** Operations a FaultFileSystem records in its log; later ones are counted but not logged. */
 export const FAULT_OPERATION_LOG_ENTRIES_MAX = 1_000_000;
 assert(FAULT_OPERATION_LOG_ENTRIES_MAX >= 1, 'the fault log holds at least one operation');
+
+// ---- Expressions (engine/expressions) -------------------------------------------------------------
+// DynamoDB's expression limits (reference/dynamodb-facts.md §10.3), and the parse cache's bound.
+
+/** One expression's text, in UTF-8 bytes (inclusive). */
+export const EXPRESSION_BYTES_MAX = 4096;
+/** One ExpressionAttributeNames/Values key (`#name`, `:value`), prefix included, in UTF-8 bytes. */
+export const EXPRESSION_PLACEHOLDER_BYTES_MAX = 255;
+/** All ExpressionAttributeNames and ExpressionAttributeValues of one request together. */
+export const EXPRESSION_ATTRIBUTES_BYTES_MAX = 2 * 1024 * 1024;
+/** Operators and functions in one UpdateExpression (`+`, `-`, if_not_exists, list_append). */
+export const UPDATE_EXPRESSION_OPERATORS_MAX = 300;
+/** Operands in the list of one IN. */
+export const IN_OPERANDS_MAX = 100;
+/** Nesting levels of one document path: `a` has none, `a.b[0]` two. */
+export const PATH_NESTING_LEVELS_MAX = 32;
+/** Parsed expression trees kept by the parse cache (each from at most EXPRESSION_BYTES_MAX of text). */
+export const EXPRESSION_PARSE_CACHE_ENTRIES_MAX = 2048;
+
+assert(EXPRESSION_PLACEHOLDER_BYTES_MAX < EXPRESSION_BYTES_MAX, 'a placeholder fits an expression');
+assert(EXPRESSION_PARSE_CACHE_ENTRIES_MAX >= 1, 'the parse cache holds at least one tree');
