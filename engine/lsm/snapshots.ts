@@ -23,6 +23,11 @@ export class Snapshot {
     this.list.remove(this.sequence);
   }
 
+  /** True when `list` made this snapshot (a store checks that a snapshot is its own). */
+  isFrom(list: SnapshotList): boolean {
+    return this.list === list;
+  }
+
   /** Throws when a released snapshot is used for a read. */
   requireLive(): void {
     if (this.#released) throw new ClosedError('snapshot has been released');

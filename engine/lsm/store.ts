@@ -28,7 +28,7 @@ import { VersionSet } from './manifest/version-set.js';
 import { Memtable } from './memtable/memtable.js';
 import { resolveOptions, type ResolvedOptions, type StoreOptions } from './options.js';
 import { replayLogs } from './recovery.js';
-import { SnapshotList, type Snapshot } from './snapshots.js';
+import { Snapshot, SnapshotList } from './snapshots.js';
 import { BlockCache } from './sstable/index.js';
 import { StoreState, type StoreCounters } from './state.js';
 import { TableCache } from './table-cache.js';
@@ -248,6 +248,8 @@ export class Store {
    */
   scan(options: ScanOptions = {}): UserIterator {
     this.#requireOpen();
+    if (options === null || typeof options !== 'object') throw new InvalidArgumentError('scan options must be an object');
+    if (options.reverse !== undefined && typeof options.reverse !== 'boolean') throw new InvalidArgumentError('reverse must be a boolean');
     if (options.limit !== undefined && (!Number.isSafeInteger(options.limit) || options.limit < 0)) {
       throw new InvalidArgumentError('limit must be a non-negative integer');
     }
@@ -290,6 +292,10 @@ export class Store {
 
   #readSequence(snapshot: Snapshot | undefined): number {
     if (snapshot === undefined) return this.state.lastSequence;
+    // A foreign object or another store's snapshot would read at a sequence this store never pinned.
+    if (!(snapshot instanceof Snapshot) || !snapshot.isFrom(this.state.snapshots)) {
+      throw new InvalidArgumentError('snapshot must come from this store');
+    }
     snapshot.requireLive();
     return snapshot.sequence;
   }
