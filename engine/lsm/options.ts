@@ -33,7 +33,10 @@ export interface StoreOptions {
   levelSizeRatio?: number;
   l1BytesMax?: number;
   targetFileBytes?: number;
-  /** Run flushes and compactions automatically (default true). When false they run only on flush()/compactUntilIdle(). */
+  /**
+   * Run compactions automatically (default true). When false they run only on compactUntilIdle();
+   * full memtables are still flushed to L0, and writes never stall on L0's file count.
+   */
   autoCompaction?: boolean;
 }
 

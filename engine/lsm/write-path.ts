@@ -15,7 +15,8 @@
  *
  * Stalls: while L0 has >= l0SlowdownFiles, each group first yields once to the event loop so the
  * background merge gets the thread; at IMMUTABLE_MEMTABLES_MAX unflushed memtables or l0StopFiles,
- * the loop waits for background progress.
+ * the loop waits for background progress. Memtables are flushed as they fill even without
+ * autoCompaction; the L0 thresholds apply only with it (see #makeRoomForWrite).
  */
 import {
   GROUP_COMMIT_QUEUE_BYTES_MAX,
@@ -225,7 +226,10 @@ export class WritePath {
   #makeRoomForWrite(): Promise<void> | undefined {
     const state = this.state;
     const options = state.options;
-    const l0Files = state.versions.current.fileCount(0);
+    // L0 stalls wait for compaction to drain L0. Without autoCompaction nothing drains it on its own,
+    // and flush()/compactUntilIdle() queue behind the stalled write, so a stall would never end: the
+    // L0 thresholds apply only with autoCompaction (the caller owns L0's size otherwise).
+    const l0Files = options.autoCompaction ? state.versions.current.fileCount(0) : 0;
     if (!this.#slowdownDone && l0Files >= options.l0SlowdownFiles) {
       this.#slowdownDone = true;
       state.counters.slowdownYields++;
