@@ -75,6 +75,52 @@ assert(IMMUTABLE_MEMTABLES_MAX >= 1, 'at least one memtable can flush while writ
 export const FAULT_OPERATION_LOG_ENTRIES_MAX = 1_000_000;
 assert(FAULT_OPERATION_LOG_ENTRIES_MAX >= 1, 'the fault log holds at least one operation');
 
+// ---- DynamoDB data model (engine/model) -----------------------------------------------------------
+// DynamoDB's own limits (reference/dynamodb-facts.md §1, §2.1, §13). Sizes use DynamoDB's binary units.
+
+/** Largest item, attribute names included; the bound is inclusive (§1.5). */
+export const ITEM_BYTES_MAX = 400 * 1024;
+/** Partition key value 1..2048 bytes, sort key value 1..1024 bytes (UTF-8 for S, raw for B) (§1.6). */
+export const PARTITION_KEY_BYTES_MAX = 2048;
+export const SORT_KEY_BYTES_MAX = 1024;
+/** Levels of a document: a top-level attribute value is level 1; a container may not sit at this level. */
+export const NESTING_LEVELS_MAX = 32;
+/** Numbers: significant digits and the decimal exponent of the first significant digit (§1.2). */
+export const NUMBER_DIGITS_MAX = 38;
+export const NUMBER_EXPONENT_MAX = 125;
+export const NUMBER_EXPONENT_MIN = -130;
+/** Table and index names: 3..255 characters of [a-zA-Z0-9_.-] (§1.7). */
+export const TABLE_NAME_LENGTH_MIN = 3;
+export const TABLE_NAME_LENGTH_MAX = 255;
+/** Attribute names: 1..65535 bytes; key-schema and projected (NonKeyAttributes) names: 1..255 bytes. */
+export const ATTRIBUTE_NAME_BYTES_MAX = 65535;
+export const KEY_ATTRIBUTE_NAME_BYTES_MAX = 255;
+/** Secondary indexes per table (§13) and INCLUDE-projected attributes summed over all indexes. */
+export const GLOBAL_SECONDARY_INDEXES_MAX = 20;
+export const LOCAL_SECONDARY_INDEXES_MAX = 5;
+export const PROJECTED_ATTRIBUTES_MAX = 100;
+/** NonKeyAttributes of one index (API shape NonKeyAttributeNameList 1..20). */
+export const INDEX_NON_KEY_ATTRIBUTES_MAX = 20;
+/** ProvisionedThroughput bounds: at least 1; more than 1e12 is "out of bounds" (§2.1). */
+export const CAPACITY_UNITS_MIN = 1;
+export const CAPACITY_UNITS_MAX = 1_000_000_000_000;
+/** Tags per table; key and value lengths (§2.5). */
+export const TAGS_MAX = 50;
+export const TAG_KEY_LENGTH_MAX = 128;
+export const TAG_VALUE_LENGTH_MAX = 256;
+/** Parallel scan segments (§4.3). */
+export const SCAN_TOTAL_SEGMENTS_MAX = 1_000_000;
+
+assert(NUMBER_EXPONENT_MIN < 0 && NUMBER_EXPONENT_MAX > 0, 'number exponent bounds straddle zero');
+// The key codec stores the biased exponent in one byte.
+assert(NUMBER_EXPONENT_MAX - NUMBER_EXPONENT_MIN <= 255, 'a biased number exponent fits one byte');
+assert(SORT_KEY_BYTES_MAX < PARTITION_KEY_BYTES_MAX, 'sort keys are bounded tighter than partition keys');
+// The largest storage key (two index key values plus the table key, escaped) must fit the store.
+assert(4 * (2 * PARTITION_KEY_BYTES_MAX + 2) + 64 <= STORE_KEY_BYTES_MAX, 'storage keys fit the store');
+assert(ITEM_BYTES_MAX + 64 * 1024 <= STORE_VALUE_BYTES_MAX, 'an encoded item fits a store value');
+assert(INDEX_NON_KEY_ATTRIBUTES_MAX <= PROJECTED_ATTRIBUTES_MAX, 'one index fits the table-wide projection bound');
+assert(SCAN_TOTAL_SEGMENTS_MAX <= 2 ** 32, 'every scan segment owns at least one hash value');
+
 // ---- Expressions (engine/expressions) -------------------------------------------------------------
 // DynamoDB's expression limits (reference/dynamodb-facts.md §10.3), and the parse cache's bound.
 

@@ -44,3 +44,13 @@ export class ValidationException extends DynamoDBError {
     super('ValidationException', message, options);
   }
 }
+
+/**
+ * The request's JSON has the wrong shape for a member (a number where a string belongs, a list
+ * where a map belongs). The wire protocol raises it before any validation (reference §14.1).
+ */
+export class SerializationException extends DynamoDBError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('SerializationException', message, options);
+  }
+}
