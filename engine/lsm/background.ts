@@ -73,7 +73,12 @@ export class Background {
   /** Compacts until no level is over its bound and L0 is empty. */
   async compactUntilIdle(): Promise<void> {
     for (;;) {
-      if (this.#compacting) await this.#compacting;
+      if (this.#compacting) {
+        // Look again after waking: another caller (a second compactUntilIdle, or a flush's
+        // scheduleCompaction) may have started the next job first, and two jobs must never run.
+        await this.#compacting;
+        continue;
+      }
       this.state.requireWritable();
       if (!pickCompaction(this.state.versions.current, this.shape, this.#pointers, true)) return;
       this.#compacting = this.#run(() => this.#compactWhileDue(true)).finally(() => {
