@@ -294,6 +294,34 @@ describe('Store compaction: write stalls', () => {
   });
 });
 
+describe('Store compaction: concurrent callers', () => {
+  it('concurrent compactUntilIdle calls under writes never run two compactions at once (regression)', async () => {
+    // Each caller woke from the same finished job and started its own: two jobs merged the same
+    // inputs and the second edit failed an assertion ("deleted file … is not in L0"), failing the store.
+    for (let seed = 0; seed < 3; seed++) {
+      const store = await Store.open({
+        path: '/db',
+        env: { fs: new MemoryFileSystem(), clock: new ManualClock(0), random: new SeededRandom(seed) },
+        ...tiny,
+        l0CompactionTriggerFiles: 1,
+        l0SlowdownFiles: 2,
+        l0StopFiles: 3,
+      });
+      let stop = false;
+      const writer = (async () => {
+        for (let i = 0; !stop && i < 3000; i++) await store.put(k(`k${(i * 7919 + seed) % 1000}`), k(`v${i}-${'c'.repeat(30)}`));
+      })();
+      for (let round = 0; round < 10; round++) {
+        await Promise.all([store.compactUntilIdle(), store.compactUntilIdle(), store.compactUntilIdle()]);
+      }
+      stop = true;
+      await writer;
+      expect(store.stats().failure).toBeUndefined();
+      await store.close();
+    }
+  });
+});
+
 describe('Store compaction: scans during compaction', () => {
   it('a scan keeps returning its snapshot\'s data and pins its files until return()', async () => {
     const fs = new MemoryFileSystem();
