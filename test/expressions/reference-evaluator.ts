@@ -11,7 +11,7 @@
  * Semantics mirror DynamoDB's as documented in reference/dynamodb-facts.md §10.1 and the header of
  * evaluate.ts.
  */
-import Decimal from 'decimal.js';
+import { Decimal } from 'decimal.js';
 import type { AttributeValue, Item } from '../../engine/model/attribute-value.js';
 import type { Condition, DocumentPath, Operand } from '../../engine/expressions/ast.js';
 

@@ -1,4 +1,4 @@
-import DecimalBase from 'decimal.js';
+import { Decimal as DecimalBase } from 'decimal.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DocumentPath, Literal, UpdateActions, UpdateValue } from '../../engine/expressions/ast.js';
