@@ -3,7 +3,7 @@
  * included), strings with U+0000 and non-ASCII code points, binary with 0x00/0xFF, key values, and
  * nested attribute values and items.
  */
-import Decimal from 'decimal.js';
+import { Decimal } from 'decimal.js';
 import fc from 'fast-check';
 import type { AttributeValue, Item } from '../../engine/model/attribute-value.js';
 import type { KeyAttributeValue } from '../../engine/model/compare.js';

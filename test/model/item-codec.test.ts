@@ -65,7 +65,8 @@ describe('item codec', () => {
   });
 
   it('is compact for small integers', () => {
-    expect(encodeItem({ n: { N: '5' } }).length).toBe(1 + 1 + 2 + 1); // version, array header, "n", fixint
+    // FORMAT.md worked example: version, array of 2, "n", fixint 5.
+    expect(Array.from(encodeItem({ n: { N: '5' } }))).toEqual([0x01, 0x92, 0xa1, 0x6e, 0x05]);
   });
 
   it.each<[string, number[]]>([
