@@ -11,6 +11,7 @@
  * A failure in either lane fails the store (read-only) and wakes every waiter.
  */
 import { baseName, joinPath } from '../vfs/types.js';
+import { ClosedError } from '../util/errors.js';
 import { yieldToEventLoop } from '../util/yield.js';
 import { bottommostChecker, pickCompaction, userRange, type Compaction, type LevelShape } from './compaction/picker.js';
 import { writeSortedRun, type SortedRunSink } from './compaction/sorted-run-writer.js';
@@ -63,6 +64,7 @@ export class Background {
   async flushNow(): Promise<void> {
     while (this.state.immutables.length > 0) {
       this.state.requireWritable();
+      this.#requireNotClosing();
       if (this.#flushing) await this.#flushing;
       else this.scheduleFlush();
       if (this.#flushing) await this.#flushing;
@@ -80,11 +82,21 @@ export class Background {
         continue;
       }
       this.state.requireWritable();
+      this.#requireNotClosing();
       if (!pickCompaction(this.state.versions.current, this.shape, this.#pointers, true)) return;
       this.#compacting = this.#run(() => this.#compactWhileDue(true)).finally(() => {
         this.#compacting = undefined;
       });
     }
+  }
+
+  /**
+   * Once close() has begun, scheduled jobs do nothing (they stop early on `closing`), so a caller
+   * looping until work is done would spin forever: flushNow without ever awaiting. It gets
+   * ClosedError instead; what stays unflushed is in the WAL and replayed at the next open.
+   */
+  #requireNotClosing(): void {
+    if (this.state.closing) throw new ClosedError('store closed before the flush or compaction finished');
   }
 
   /** Waits for running jobs to finish (used by close; jobs stop early once `closing` is set). */
