@@ -11,6 +11,7 @@ import { userKeyOf } from '../../engine/lsm/internal-key.js';
 import { VersionSet } from '../../engine/lsm/manifest/version-set.js';
 import { levelsProblem } from '../../engine/lsm/manifest/version.js';
 import { invariants } from '../../engine/util/assert.js';
+import { ClosedError } from '../../engine/util/errors.js';
 import { compareBytes } from '../../engine/util/bytes.js';
 import { ManualClock } from '../../engine/util/clock.js';
 import { SeededRandom } from '../../engine/util/random.js';
@@ -318,6 +319,34 @@ describe('Store compaction: concurrent callers', () => {
       await writer;
       expect(store.stats().failure).toBeUndefined();
       await store.close();
+    }
+  });
+});
+
+describe('Store compaction: close while busy', () => {
+  it('close() during flush()/compactUntilIdle(): they end (ClosedError or done), nothing is lost (regression)', async () => {
+    // Before the fix, flushNow looped without awaiting once `closing` made scheduleFlush a no-op:
+    // a synchronous infinite loop that froze the process (this test then never returns).
+    for (const turns of [0, 1, 3]) {
+      const fs = new MemoryFileSystem();
+      const store = await open(fs, { autoCompaction: false });
+      for (let i = 0; i < 1500; i++) await store.put(k(key(i)), k(`v${i}-${'p'.repeat(25)}`));
+      await store.put(k('unflushed'), k('yes'));
+      const outcome = (promise: Promise<void>): Promise<string> =>
+        promise.then(
+          () => 'done',
+          (error: unknown) => (error instanceof ClosedError ? 'closed' : `unexpected ${String(error)}`),
+        );
+      const compacting = outcome(store.compactUntilIdle());
+      const flushing = outcome(store.flush());
+      await settle(turns);
+      await store.close();
+      expect(['done', 'closed']).toContain(await compacting);
+      expect(['done', 'closed']).toContain(await flushing);
+      const reopened = await open(fs);
+      expect(contents(reopened).length).toBe(1501);
+      expect(dec.decode(reopened.get(k('unflushed'))!)).toBe('yes');
+      await reopened.close();
     }
   });
 });
