@@ -151,7 +151,7 @@ export async function main(argv: readonly string[], io: MainIo = defaultIo()): P
       const note = `durable runs use fewer puts: ${Math.min(options.num, options.durableNum).toLocaleString('en-US')} (1 writer), ${Math.min(options.num, options.durableConcurrentNum).toLocaleString('en-US')} (${options.durableWriters} writers); ops column = puts done`;
       for (const workload of ['fillseq', 'fillrandom', 'overwrite'] as const) notes.set(workload, note);
     }
-    io.stdout(formatResultTables(rows, ratios, notes));
+    io.stdout(`${formatResultTables(rows, ratios, notes)}\n`);
     if (maintenance.length > 0) {
       const text = maintenance.map((m) => `${m.engine} ${m.what} ${(m.elapsedMs / 1000).toFixed(2)} s`).join(', ');
       io.stdout(`Untimed steps (not in the tables): ${text}\n\n`);

@@ -19,6 +19,8 @@ export interface Environment {
   gitDirty: boolean | null;
   versions: Record<string, string | null>;
   fdatasyncP50Us: number;
+  /** 1-minute load average when the run started: other work on the machine skews every number. */
+  loadAverage1m: number;
 }
 
 const FDATASYNC_PROBES = 20;
@@ -87,6 +89,7 @@ export function describeEnvironment(dir: string): Environment {
     gitDirty: status === null ? null : status.length > 0,
     versions: { 'classic-level': packageVersion('classic-level'), lmdb: packageVersion('lmdb'), 'hdr-histogram-js': packageVersion('hdr-histogram-js') },
     fdatasyncP50Us: probeFdatasyncUs(dir),
+    loadAverage1m: os.loadavg()[0] ?? 0,
   };
 }
 
@@ -97,7 +100,7 @@ export function formatEnvironment(env: Environment): string {
     .map(([name, version]) => `${name} ${version ?? '?'}`)
     .join(', ');
   return [
-    `CPU:        ${env.cpuModel} × ${env.cores} cores, ${gib(env.memoryBytes)}`,
+    `CPU:        ${env.cpuModel} × ${env.cores} cores, ${gib(env.memoryBytes)}, load average ${env.loadAverage1m.toFixed(2)} at start`,
     `Platform:   ${env.platform}, Node ${env.node}`,
     `Commit:     ${commit}`,
     `Engines:    silt (this tree), ${versions}`,

@@ -55,13 +55,16 @@ export class LatencyRecorder {
     const h = this.#histogram;
     if (h.totalCount === 0) return undefined;
     const us = (ns: number): number => ns / 1000;
+    // A percentile is reported as its bucket's highest equivalent value, which can pass the exact
+    // maximum by the bucket's width (0.1%); clamp so that p50 ≤ p99 ≤ p99.9 ≤ max always holds.
+    const percentile = (p: number): number => us(Math.min(h.getValueAtPercentile(p), h.maxValue));
     return {
       unit: this.unit,
       samples: h.totalCount,
       sampleEvery: this.sampleEvery,
-      p50Us: us(h.getValueAtPercentile(50)),
-      p99Us: us(h.getValueAtPercentile(99)),
-      p999Us: us(h.getValueAtPercentile(99.9)),
+      p50Us: percentile(50),
+      p99Us: percentile(99),
+      p999Us: percentile(99.9),
       maxUs: us(h.maxValue),
       meanUs: us(h.mean),
     };
