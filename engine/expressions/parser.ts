@@ -89,8 +89,9 @@ export class Parser {
   /** Whether the current token is an identifier that is not one of this grammar's keywords. */
   atName(): boolean {
     if (this.peek() !== TokenKind.Identifier) return false;
+    // Keywords are at most 7 letters: longer identifiers need no case conversion.
     const length = this.tokens.ends[this.position]! - this.tokens.starts[this.position]!;
-    return length > 10 || !this.keywords.has(this.text().toUpperCase());
+    return length > 7 || this.keywords.size === 0 || !this.keywords.has(this.text().toUpperCase());
   }
 
   /** The syntax error to throw: at the furthest failure, or here if the parse stopped early. */
