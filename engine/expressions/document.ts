@@ -13,6 +13,8 @@
  *     appends queued, and both are applied in `finish()`. So every index in every path refers to
  *     the list as it was before the update, as DynamoDB specifies for one UpdateExpression.
  *  3. Appends to one list land in ascending order of their (past-the-end) indexes.
+ *  4. Map members are never `delete`d (which would leave objects in V8's slow dictionary mode):
+ *     removals are recorded and `finish()` rebuilds each affected record and re-links it.
  */
 import type { AttributeValue, Item } from '../model/attribute-value.js';
 import { ValidationException } from '../model/errors.js';
@@ -35,10 +37,23 @@ export function setOwn(record: Record<string, AttributeValue>, name: string, val
   }
 }
 
-/** Copies a record's own enumerable properties (safe for a "__proto__" key). */
+/**
+ * Copies a record's own enumerable properties. Spread defines properties (it never runs the
+ * "__proto__" setter) and is V8's fastest clone: ~10× a keyed-store loop.
+ */
 export function copyRecord(record: Readonly<Record<string, AttributeValue>>): Record<string, AttributeValue> {
+  return { ...record };
+}
+
+/** A copy without `names`, built fresh: `delete` would drop the object into slow dictionary mode. */
+function withoutNames(record: Readonly<Record<string, AttributeValue>>, names: ReadonlySet<string>): Record<string, AttributeValue> {
+  if (names.size === 1) {
+    const [name] = names;
+    const { [name!]: _removed, ...rest } = record;
+    return rest;
+  }
   const copy: Record<string, AttributeValue> = {};
-  for (const name of Object.keys(record)) setOwn(copy, name, record[name]!);
+  for (const name of Object.keys(record)) if (!names.has(name)) setOwn(copy, name, record[name]!);
   return copy;
 }
 
@@ -78,6 +93,9 @@ export class DocumentEditor {
   private readonly root: Record<string, AttributeValue>;
   private readonly owned = new Set<object>();
   private readonly listEdits = new Map<AttributeValue[], ListEdits>();
+  /** Owned map records with members to drop, and the `{M: record}` value holding each (root: none). */
+  private readonly mapRemovals = new Map<Record<string, AttributeValue>, Set<string>>();
+  private readonly holders = new Map<Record<string, AttributeValue>, { M: Record<string, AttributeValue> }>();
   private finished = false;
 
   constructor(base: Item) {
@@ -96,21 +114,27 @@ export class DocumentEditor {
     const last = path.elements[path.elements.length - 1]!;
     if (parent.kind === 'map') {
       if (last.type !== 'name') throw new ValidationException(INVALID_UPDATE_PATH_MESSAGE);
-      const result = compute(ownValue(parent.record, last.name));
-      if (result === undefined) delete parent.record[last.name];
-      else setOwn(parent.record, last.name, result);
+      const removals = this.mapRemovals.get(parent.record);
+      assert(removals === undefined || !removals.has(last.name), 'overlapping paths reached a removed map member');
+      const existing = ownValue(parent.record, last.name);
+      const result = compute(existing);
+      if (result !== undefined) setOwn(parent.record, last.name, result);
+      else if (existing !== undefined) {
+        if (removals === undefined) this.mapRemovals.set(parent.record, new Set([last.name]));
+        else removals.add(last.name);
+      }
       return;
     }
     if (last.type !== 'index') throw new ValidationException(INVALID_UPDATE_PATH_MESSAGE);
-    const edits = this.editsOf(parent.list);
-    assert(!edits.removed.has(last.index), 'overlapping paths reached a removed list element');
-    const existing = last.index < parent.list.length ? parent.list[last.index] : undefined;
-    const result = compute(existing);
-    if (last.index < parent.list.length) {
-      if (result === undefined) edits.removed.add(last.index);
-      else parent.list[last.index] = result;
+    const list = parent.list;
+    assert(this.listEdits.get(list)?.removed.has(last.index) !== true, 'overlapping paths reached a removed list element');
+    const inside = last.index < list.length;
+    const result = compute(inside ? list[last.index] : undefined);
+    if (inside) {
+      if (result === undefined) this.editsOf(list).removed.add(last.index);
+      else list[last.index] = result;
     } else if (result !== undefined) {
-      edits.appends.push({ index: last.index, value: result });
+      this.editsOf(list).appends.push({ index: last.index, value: result });
     }
   }
 
@@ -126,6 +150,16 @@ export class DocumentEditor {
   finish(): Item {
     assert(!this.finished, 'editor already finished');
     this.finished = true;
+    let root = this.root;
+    for (const [record, names] of this.mapRemovals) {
+      const rebuilt = withoutNames(record, names);
+      const holder = this.holders.get(record);
+      if (holder !== undefined) holder.M = rebuilt;
+      else {
+        assert(record === this.root, 'every owned record but the root has a holder');
+        root = rebuilt;
+      }
+    }
     for (const [list, edits] of this.listEdits) {
       if (edits.removed.size > 0) {
         let kept = 0;
@@ -135,7 +169,7 @@ export class DocumentEditor {
       if (edits.appends.length > 1) edits.appends.sort((a, b) => a.index - b.index);
       for (const append of edits.appends) list.push(append.value);
     }
-    return this.root;
+    return root;
   }
 
   /** Walks to the container of the path's last step, copying every container on the way. */
@@ -152,7 +186,7 @@ export class DocumentEditor {
         child = ownValue(parent.record, element.name);
       } else {
         if (element.type !== 'index') throw new ValidationException(INVALID_UPDATE_PATH_MESSAGE);
-        assert(!this.editsOf(parent.list).removed.has(element.index), 'overlapping paths reached a removed list element');
+        assert(this.listEdits.get(parent.list)?.removed.has(element.index) !== true, 'overlapping paths reached a removed list element');
         child = parent.list[element.index];
       }
       if (child === undefined) throw new ValidationException(INVALID_UPDATE_PATH_MESSAGE);
@@ -173,8 +207,10 @@ export class DocumentEditor {
       if (!('M' in value)) return undefined;
       if (this.owned.has(value.M)) return { value, parent: { kind: 'map', record: value.M } };
       const record = copyRecord(value.M);
+      const holder = { M: record };
       this.owned.add(record);
-      return { value: { M: record }, parent: { kind: 'map', record } };
+      this.holders.set(record, holder);
+      return { value: holder, parent: { kind: 'map', record } };
     }
     if (!('L' in value)) return undefined;
     if (this.owned.has(value.L)) return { value, parent: { kind: 'list', list: value.L } };

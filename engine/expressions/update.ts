@@ -131,16 +131,12 @@ function checkStatically(actions: UpdateActions, legacy: boolean): void {
 function checkValueStatically(value: UpdateValue): void {
   switch (value.type) {
     case 'arithmetic':
-      for (const operand of [value.left, value.right]) {
-        if (operand.type === 'literal' && !('N' in operand.value)) throw incorrectOperandType(value.op, operand.value);
-        checkValueStatically(operand);
-      }
+      checkOperandStatically(value.left, value.op, 'N');
+      checkOperandStatically(value.right, value.op, 'N');
       return;
     case 'listAppend':
-      for (const operand of [value.first, value.second]) {
-        if (operand.type === 'literal' && !('L' in operand.value)) throw incorrectOperandType('list_append', operand.value);
-        checkValueStatically(operand);
-      }
+      checkOperandStatically(value.first, 'list_append', 'L');
+      checkOperandStatically(value.second, 'list_append', 'L');
       return;
     case 'ifNotExists':
       checkValueStatically(value.fallback);
@@ -151,6 +147,11 @@ function checkValueStatically(value: UpdateValue): void {
     default:
       unreachable(value);
   }
+}
+
+function checkOperandStatically(operand: UpdateOperand, operatorOrFunction: string, required: 'N' | 'L'): void {
+  if (operand.type === 'literal' && !(required in operand.value)) throw incorrectOperandType(operatorOrFunction, operand.value);
+  checkValueStatically(operand);
 }
 
 function evaluateValue(value: UpdateValue, item: Item): AttributeValue {

@@ -86,6 +86,8 @@ const successCases: [string, Spec, Partial<Item>][] = [
   ['REMOVE a missing map member is a no-op', { remove: ['m.nope'] }, { m: { M: { x: N('1'), y: S('why') } } }],
   ['REMOVE a missing attribute is a no-op', { remove: ['nope'] }, { nope: undefined }],
   ['REMOVE an attribute', { remove: ['s'] }, { s: undefined }],
+  ['REMOVE several attributes', { remove: ['s', 'n', 'nope'] }, { s: undefined, n: undefined, m: { M: { x: N('1'), y: S('why') } } }],
+  ['REMOVE beside SET and ADD in one map', { remove: ['m.x'], set: [['m.z', L(N('3'))]], add: [['m.w', N('1')]] }, { m: { M: { y: S('why'), z: N('3'), w: N('1') } } }],
   ['REMOVE the last map members leaves an empty map', { remove: ['m.x', 'm.y'] }, { m: { M: {} } }],
   ['SET a = b + :n', { set: [['z', plus(P('n'), L(N('2.5')))]] }, { z: N('7.5') }],
   ['SET a = b - :n', { set: [['z', minus(P('n'), L(N('7')))]] }, { z: N('-2') }],
