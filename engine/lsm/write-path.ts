@@ -255,14 +255,16 @@ export class WritePath {
     const state = this.state;
     const { fs } = state.options.env;
     const dir = state.options.path;
+    // The old WAL is made complete before the new one can become durable: a power loss in between
+    // must not leave a torn older log beside a newer one (recovery reads that as a hole).
+    const old = state.wal;
+    await old.sync();
     const walNumber = state.versions.newFileNumber();
     const file = await fs.createWritable(joinPath(dir, walFileName(walNumber)));
     const wal = new LogWriter(file, walNumber);
     await wal.start('wal');
     await wal.sync();
     await fs.syncDirectory(dir);
-    const old = state.wal;
-    await old.sync();
     await old.close();
     state.immutables.push({ memtable: state.mem, walNumber: state.walNumber });
     state.mem = new Memtable(state.options.env.random);
