@@ -165,12 +165,15 @@ export class Store {
       if (recovered.length > 0) await fs.syncDirectory(dir);
       versions.lastSequence = Math.max(versions.lastSequence, replay.lastSequence);
 
+      // The edit retiring the replayed logs is durable before the new WAL exists: a crash in between
+      // must not leave a replayed log with a torn tail followed by a newer log (read as a hole).
+      // Until the new WAL is created no log is needed: everything replayed is in `recovered`.
       const walNumber = versions.newFileNumber();
+      await versions.logAndApply({ logNumber: walNumber, addedFiles: recovered.map((file) => ({ level: 0, file })) });
       const wal = new LogWriter(await fs.createWritable(joinPath(dir, walFileName(walNumber))), walNumber);
       await wal.start('wal');
       await wal.sync();
       await fs.syncDirectory(dir);
-      await versions.logAndApply({ logNumber: walNumber, addedFiles: recovered.map((file) => ({ level: 0, file })) });
 
       const state = new StoreState(options, versions, tables, blockCache, new SnapshotList(), new Memtable(random), wal);
       state.lastSequence = versions.lastSequence;
