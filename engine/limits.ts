@@ -141,3 +141,34 @@ export const EXPRESSION_PARSE_CACHE_ENTRIES_MAX = 2048;
 
 assert(EXPRESSION_PLACEHOLDER_BYTES_MAX < EXPRESSION_BYTES_MAX, 'a placeholder fits an expression');
 assert(EXPRESSION_PARSE_CACHE_ENTRIES_MAX >= 1, 'the parse cache holds at least one tree');
+
+// ---- Table operations: request shapes and capacity (engine/table) ---------------------------------
+// DynamoDB's per-request bounds (reference/dynamodb-facts.md §4, §5, §6, §11, §17) and its capacity units.
+
+/** BatchGetItem: keys across all tables of one request; the response is cut at 16 MB (UnprocessedKeys). */
+export const BATCH_GET_KEYS_MAX = 100;
+export const BATCH_GET_RESPONSE_BYTES_MAX = 16 * 1024 * 1024;
+/** BatchWriteItem: put and delete requests across all tables of one request, and their total size. */
+export const BATCH_WRITE_REQUESTS_MAX = 25;
+export const BATCH_WRITE_BYTES_MAX = 16 * 1024 * 1024;
+/** TransactWriteItems / TransactGetItems: actions per request and their aggregate size. */
+export const TRANSACT_ITEMS_MAX = 100;
+export const TRANSACT_BYTES_MAX = 4 * 1024 * 1024;
+/** ClientRequestToken length (1..36 characters). */
+export const CLIENT_REQUEST_TOKEN_LENGTH_MAX = 36;
+/** Query/Scan read at most this much (before filters) per page; the item crossing it is included. */
+export const PAGE_BYTES_MAX = 1024 * 1024;
+/** ListTables page size bound (and default). */
+export const LIST_TABLES_LIMIT_MAX = 100;
+/** AttributesToGet: 1..255 names. */
+export const ATTRIBUTES_TO_GET_MAX = 255;
+/** Constraint failures listed in one "N validation errors detected" message. */
+export const VALIDATION_ERRORS_MAX = 10;
+/** Capacity units: one read unit covers 4 KB, one write unit 1 KB. */
+export const READ_UNIT_BYTES = 4 * 1024;
+export const WRITE_UNIT_BYTES = 1024;
+
+assert(BATCH_WRITE_REQUESTS_MAX <= BATCH_GET_KEYS_MAX, 'batch bounds');
+assert(ITEM_BYTES_MAX <= TRANSACT_BYTES_MAX && TRANSACT_BYTES_MAX <= BATCH_WRITE_BYTES_MAX, 'a largest item fits a transaction; a transaction fits a batch');
+assert(ITEM_BYTES_MAX <= PAGE_BYTES_MAX, 'a largest item fits a page');
+assert(WRITE_UNIT_BYTES < READ_UNIT_BYTES, 'write units are finer than read units');
