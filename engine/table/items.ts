@@ -1,0 +1,151 @@
+/**
+ * PutItem, GetItem, UpdateItem and DeleteItem.
+ *
+ * Each write reads the item's latest submitted state, checks its condition and submits its batch
+ * with no await in between (write-coordinator.ts): single-item writes are serializable. A write
+ * resolves once durable. Reads (GetItem) see durable state.
+ */
+import type { Item } from '../model/attribute-value.js';
+import { ValidationException } from '../model/errors.js';
+import { checkItemSize, itemSizeBytes, ITEM_SIZE_TO_UPDATE_MESSAGE } from '../model/item-size.js';
+import { validateItem, validateItemKeys, validateKey } from '../model/validate.js';
+import { applyUpdate, evaluateCondition, project } from '../expressions/index.js';
+import { CapacityMeter, readUnitsForItem, writeUnitsForItem, type ReturnConsumedCapacity } from './capacity.js';
+import type { TableContext } from './context.js';
+import { ConditionalCheckFailedException, transactionConflict } from './errors.js';
+import { compileRequest, type Input } from './expressions-of.js';
+import { itemMutation, type IndexChange } from './mutation.js';
+import type { Table } from './table.js';
+import { indexWriteUnits } from './capacity.js';
+
+type Output = Record<string, unknown>;
+
+function returnConsumedCapacity(input: Input): ReturnConsumedCapacity {
+  const value = input['ReturnConsumedCapacity'];
+  return value === 'TOTAL' || value === 'INDEXES' ? value : 'NONE';
+}
+
+function choice<T extends string>(input: Input, name: string, allowed: readonly T[], fallback: T, message: string): T {
+  const value = input[name];
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) throw new ValidationException(message);
+  return value as T;
+}
+
+function returnValuesOnFailure(input: Input): 'ALL_OLD' | 'NONE' {
+  return choice(input, 'ReturnValuesOnConditionCheckFailure', ['ALL_OLD', 'NONE'], 'NONE', 'ReturnValuesOnConditionCheckFailure can only be ALL_OLD or NONE');
+}
+
+/** Charges a write of `table`'s item and its index changes. DynamoDB bills the larger of old and new. */
+export function chargeWrite(meter: CapacityMeter, table: Table, oldSize: number, newSize: number, changes: readonly IndexChange[], transactional = false): void {
+  meter.addWrite(table.name, writeUnitsForItem(Math.max(oldSize, newSize), transactional));
+  for (const change of changes) {
+    const units = indexWriteUnits(change.oldBytes, change.newBytes, change.keyChanged) * (transactional ? 2 : 1);
+    if (units > 0) meter.addWrite(table.name, units, { name: change.index.schema.name, global: change.index.global });
+  }
+}
+
+function withCapacity(output: Output, meter: CapacityMeter, table: Table): Output {
+  const consumed = meter.forTable(table.name);
+  if (consumed !== undefined) output['ConsumedCapacity'] = consumed;
+  return output;
+}
+
+function readCurrent(context: TableContext, table: Table, key: Uint8Array): Item | undefined {
+  if (context.coordinator.inTransaction(key)) throw transactionConflict();
+  const bytes = context.coordinator.read(key);
+  return bytes === undefined ? undefined : table.decode(bytes);
+}
+
+function failCondition(old: Item | undefined, onFailure: 'ALL_OLD' | 'NONE'): never {
+  throw new ConditionalCheckFailedException(onFailure === 'ALL_OLD' && old !== undefined ? old : undefined);
+}
+
+export async function putItem(context: TableContext, input: Input): Promise<Output> {
+  const table = context.requireTable(input['TableName']);
+  const returnValues = choice(input, 'ReturnValues', ['NONE', 'ALL_OLD'], 'NONE', 'ReturnValues can only be ALL_OLD or NONE');
+  const onFailure = returnValuesOnFailure(input);
+  const item = validateItem(input['Item']);
+  validateItemKeys(item, table.schema, table.maintainedIndexes.map((index) => index.schema));
+  const newSize = checkItemSize(item);
+  const { condition } = compileRequest('PutItem', input);
+  const meter = new CapacityMeter(returnConsumedCapacity(input));
+  const key = table.itemKey(item);
+  const old = readCurrent(context, table, key);
+  if (condition !== undefined && !evaluateCondition(condition, old)) failCondition(old, onFailure);
+  const mutation = itemMutation(table, key, old, item, itemSizeBytes);
+  await context.coordinator.submit(mutation.ops);
+  chargeWrite(meter, table, old === undefined ? 0 : itemSizeBytes(old), newSize, mutation.indexChanges);
+  const output: Output = {};
+  if (returnValues === 'ALL_OLD' && old !== undefined) output['Attributes'] = old;
+  return withCapacity(output, meter, table);
+}
+
+export async function deleteItem(context: TableContext, input: Input): Promise<Output> {
+  const table = context.requireTable(input['TableName']);
+  const returnValues = choice(input, 'ReturnValues', ['NONE', 'ALL_OLD'], 'NONE', 'ReturnValues can only be ALL_OLD or NONE');
+  const onFailure = returnValuesOnFailure(input);
+  const keyItem = validateKey(input['Key'], table.schema);
+  const { condition } = compileRequest('DeleteItem', input);
+  const meter = new CapacityMeter(returnConsumedCapacity(input));
+  const key = table.itemKey(keyItem);
+  const old = readCurrent(context, table, key);
+  if (condition !== undefined && !evaluateCondition(condition, old)) failCondition(old, onFailure);
+  let changes: IndexChange[] = [];
+  if (old !== undefined) {
+    const mutation = itemMutation(table, key, old, undefined, itemSizeBytes);
+    changes = mutation.indexChanges;
+    await context.coordinator.submit(mutation.ops);
+  }
+  chargeWrite(meter, table, old === undefined ? 0 : itemSizeBytes(old), 0, changes);
+  const output: Output = {};
+  if (returnValues === 'ALL_OLD' && old !== undefined) output['Attributes'] = old;
+  return withCapacity(output, meter, table);
+}
+
+export async function updateItem(context: TableContext, input: Input): Promise<Output> {
+  const table = context.requireTable(input['TableName']);
+  const returnValues = choice(
+    input,
+    'ReturnValues',
+    ['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW'],
+    'NONE',
+    'ReturnValues can only be ALL_OLD, UPDATED_OLD, ALL_NEW, UPDATED_NEW or NONE',
+  );
+  const onFailure = returnValuesOnFailure(input);
+  const keyItem = validateKey(input['Key'], table.schema);
+  const { condition, update, legacyUpdate } = compileRequest('UpdateItem', input, table.keyAttributeNames);
+  const meter = new CapacityMeter(returnConsumedCapacity(input));
+  const key = table.itemKey(keyItem);
+  const old = readCurrent(context, table, key);
+  if (condition !== undefined && !evaluateCondition(condition, old)) failCondition(old, onFailure);
+  const result =
+    update === undefined
+      ? { item: old ?? keyItem, updatedOld: {} as Item, updatedNew: {} as Item }
+      : applyUpdate(old, update, { key: keyItem, legacy: legacyUpdate });
+  const item = result.item;
+  validateItemKeys(item, table.schema, table.maintainedIndexes.map((index) => index.schema));
+  const newSize = checkItemSize(item, ITEM_SIZE_TO_UPDATE_MESSAGE);
+  const mutation = itemMutation(table, key, old, item, itemSizeBytes);
+  await context.coordinator.submit(mutation.ops);
+  chargeWrite(meter, table, old === undefined ? 0 : itemSizeBytes(old), newSize, mutation.indexChanges);
+  const output: Output = {};
+  const attributes =
+    returnValues === 'ALL_OLD' ? old : returnValues === 'ALL_NEW' ? item : returnValues === 'UPDATED_OLD' ? result.updatedOld : returnValues === 'UPDATED_NEW' ? result.updatedNew : undefined;
+  if (attributes !== undefined && Object.keys(attributes).length > 0) output['Attributes'] = attributes;
+  return withCapacity(output, meter, table);
+}
+
+export function getItem(context: TableContext, input: Input): Output {
+  const table = context.requireTable(input['TableName']);
+  const consistent = input['ConsistentRead'] === true;
+  const keyItem = validateKey(input['Key'], table.schema);
+  const { projection } = compileRequest('GetItem', input);
+  const meter = new CapacityMeter(returnConsumedCapacity(input));
+  const bytes = context.store.get(table.itemKey(keyItem));
+  const item = bytes === undefined ? undefined : table.decode(bytes);
+  meter.addRead(table.name, readUnitsForItem(item === undefined ? 0 : itemSizeBytes(item), consistent));
+  const output: Output = {};
+  if (item !== undefined) output['Item'] = projection === undefined ? item : project(item, projection);
+  return withCapacity(output, meter, table);
+}

@@ -1,0 +1,170 @@
+/**
+ * Control plane: CreateTable, DescribeTable, ListTables, DeleteTable, DescribeLimits, and the
+ * clock-driven status transitions (CREATING → ACTIVE, DELETING → gone) with configurable delays
+ * (immediate by default in embedded use). Transitions are applied lazily, whenever a request looks
+ * at a table, from the injected clock: no timers, so a ManualClock drives them in tests.
+ */
+import { validateCreateTable } from '../model/schema-validate.js';
+import { ValidationException } from '../model/errors.js';
+import { itemSizeBytes } from '../model/item-size.js';
+import { prefixEnd } from '../model/storage-key.js';
+import { yieldToEventLoop } from '../util/yield.js';
+import type { TableRecord } from './catalog.js';
+import { resolveTableName, type TableContext } from './context.js';
+import { describeTable as render, type TableStatistics } from './describe.js';
+import { resourceNotFound, tableInUse } from './errors.js';
+import type { Input } from './expressions-of.js';
+import type { Table } from './table.js';
+
+type Output = Record<string, unknown>;
+
+const PURGE_BATCH_KEYS = 1000;
+
+function uuidFrom(context: TableContext, tableId: number): string {
+  // Derived from the clock and the table id: unique per database, stable once written.
+  const hex = (context.clock.now() * 4096 + tableId).toString(16).padStart(32, '0').slice(-32);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** Applies due status transitions to every table (cheap: a clock read per table). */
+export async function advanceStatuses(context: TableContext): Promise<void> {
+  const now = context.clock.now();
+  for (const record of [...context.catalog.records()]) {
+    if (record.statusChangeAtMs === undefined || record.statusChangeAtMs > now) continue;
+    if (record.status === 'DELETING') {
+      await context.catalog.remove(record.schema.tableName);
+      await purgeTableData(context, record.tableId);
+      continue;
+    }
+    const next: TableRecord = { ...record, status: 'ACTIVE', indexes: record.indexes.map((index) => ({ ...index })) };
+    delete next.statusChangeAtMs;
+    await context.catalog.put(next);
+  }
+}
+
+/** Deletes every key of a dropped table (its id is never reused, so this can run at leisure). */
+export async function purgeTableData(context: TableContext, tableId: number): Promise<void> {
+  const prefix = new Uint8Array([tableId >>> 24, (tableId >>> 16) & 0xff, (tableId >>> 8) & 0xff, tableId & 0xff]);
+  const end = prefixEnd(prefix);
+  for (;;) {
+    const keys: Uint8Array[] = [];
+    const scan = context.store.scan(end === undefined ? { gte: prefix, limit: PURGE_BATCH_KEYS } : { gte: prefix, lt: end, limit: PURGE_BATCH_KEYS });
+    for (const [key] of scan) keys.push(key);
+    if (keys.length === 0) return;
+    await context.store.write(keys.map((key) => ({ type: 'delete' as const, key })));
+    await yieldToEventLoop();
+  }
+}
+
+export async function createTable(context: TableContext, input: Input): Promise<Output> {
+  const schema = validateCreateTable(input);
+  await advanceStatuses(context);
+  if (context.catalog.get(schema.tableName) !== undefined) throw tableInUse(`Table already exists: ${schema.tableName}`);
+  const tableId = context.catalog.allocateTableId();
+  const now = context.clock.now();
+  const delay = context.settings.tableStatusDelayMs;
+  let nextIndexId = 1;
+  const indexes = [...schema.gsis, ...schema.lsis].map((index) => ({ name: index.name, indexId: nextIndexId++, status: delay > 0 ? ('CREATING' as const) : ('ACTIVE' as const) }));
+  const record: TableRecord = {
+    version: 1,
+    tableId,
+    uuid: uuidFrom(context, tableId),
+    schema,
+    status: delay > 0 ? 'CREATING' : 'ACTIVE',
+    createdAtMs: now,
+    indexes,
+    tags: schema.tags.map((tag) => ({ Key: tag.Key, Value: tag.Value })),
+    throughputHistory: { decreasesToday: 0 },
+    nextIndexId,
+  };
+  if (delay > 0) record.statusChangeAtMs = now + delay;
+  await context.catalog.put(record);
+  return { TableDescription: render(context, record, emptyStatistics()) };
+}
+
+function emptyStatistics(): TableStatistics {
+  return { itemCount: 0, sizeBytes: 0, indexes: new Map() };
+}
+
+/** Item count and size of the table and each index, read from the store (exact, O(items)). */
+export function tableStatistics(context: TableContext, table: Table): TableStatistics {
+  const count = (prefix: Uint8Array): { itemCount: number; sizeBytes: number } => {
+    const end = prefixEnd(prefix);
+    let itemCount = 0;
+    let sizeBytes = 0;
+    for (const [, value] of context.store.scan(end === undefined ? { gte: prefix } : { gte: prefix, lt: end })) {
+      itemCount++;
+      sizeBytes += itemSizeBytes(table.decode(value));
+    }
+    return { itemCount, sizeBytes };
+  };
+  const base = count(table.prefix());
+  const indexes = new Map<string, { itemCount: number; sizeBytes: number }>();
+  for (const index of table.indexes) indexes.set(index.schema.name, count(table.prefix(index)));
+  return { ...base, indexes };
+}
+
+function requireName(input: Input): string {
+  const name = input['TableName'];
+  if (typeof name !== 'string' || name.length === 0) throw new ValidationException("The parameter 'TableName' is required but was not present in the request");
+  return resolveTableName(name);
+}
+
+export async function describeTable(context: TableContext, input: Input): Promise<Output> {
+  const name = requireName(input);
+  await advanceStatuses(context);
+  const table = context.table(name);
+  if (table === undefined) throw resourceNotFound(name);
+  return { Table: render(context, table.record, tableStatistics(context, table)) };
+}
+
+export async function listTables(context: TableContext, input: Input): Promise<Output> {
+  await advanceStatuses(context);
+  const limitInput = input['Limit'];
+  if (limitInput !== undefined && (typeof limitInput !== 'number' || !Number.isInteger(limitInput))) {
+    throw new ValidationException('Invalid type for parameter Limit');
+  }
+  const limit = limitInput ?? 100;
+  if (limit < 1 || limit > 100) {
+    const constraint = limit < 1 ? 'Member must have value greater than or equal to 1' : 'Member must have value less than or equal to 100';
+    throw new ValidationException(`1 validation error detected: Value '${limit}' at 'limit' failed to satisfy constraint: ${constraint}`);
+  }
+  const start = input['ExclusiveStartTableName'];
+  const names = context.catalog.names().filter((name) => typeof start !== 'string' || name > start);
+  const page = names.slice(0, limit);
+  const output: Output = { TableNames: page };
+  if (names.length > limit) output['LastEvaluatedTableName'] = page[page.length - 1];
+  return output;
+}
+
+export async function deleteTable(context: TableContext, input: Input): Promise<Output> {
+  const name = requireName(input);
+  await advanceStatuses(context);
+  const table = context.table(name);
+  if (table === undefined) throw resourceNotFound(name);
+  const record = table.record;
+  if (record.status === 'CREATING') throw tableInUse(`Attempt to change a resource which is still in use: Table is being created: ${name}`);
+  if (record.status === 'UPDATING') throw tableInUse(`Attempt to change a resource which is still in use: Table is being updated: ${name}`);
+  if (record.schema.deletionProtectionEnabled) {
+    throw new ValidationException(`Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.`);
+  }
+  const statistics = tableStatistics(context, table);
+  const deleting: TableRecord = { ...record, status: 'DELETING', statusChangeAtMs: context.clock.now() + context.settings.tableStatusDelayMs };
+  const description = render(context, deleting, statistics);
+  if (context.settings.tableStatusDelayMs > 0) {
+    await context.catalog.put(deleting);
+  } else {
+    await context.catalog.remove(name);
+    await purgeTableData(context, record.tableId);
+  }
+  return { TableDescription: description };
+}
+
+export function describeLimits(): Output {
+  return {
+    AccountMaxReadCapacityUnits: 80000,
+    AccountMaxWriteCapacityUnits: 80000,
+    TableMaxReadCapacityUnits: 40000,
+    TableMaxWriteCapacityUnits: 40000,
+  };
+}
