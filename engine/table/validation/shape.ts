@@ -1,0 +1,367 @@
+/**
+ * The request-shape engine behind every operation's validator: a small declarative spec per
+ * operation (members, their JSON types and constraints), checked in DynamoDB's three phases at its
+ * API edge (reference/dynamodb-facts.md §14.1, Appendix B; dynalite validations/index.js, whose
+ * messages and member paths were captured from the service):
+ *
+ *   1. decode       every member's JSON type, in spec order → SerializationException at the first
+ *                   mismatch. Unknown and null members are dropped; "TRUE"/"1"/"YES" (and the false
+ *                   forms) become booleans; integers are truncated. Attribute values are validated
+ *                   here by the model (validateAttributeValue); a ValidationException from one is
+ *                   held as a Deferred and thrown later, at the point the service checks values.
+ *   2. required     per member in spec order: `required` ("The parameter 'X' is required but was not
+ *                   present in the request") and `tableName` (the 3..255 length message).
+ *   3. constraints  not-null, pattern, lengths, enums and numeric bounds, collected into one
+ *                   "N validation error(s) detected: Value '…' at 'path' failed to satisfy
+ *                   constraint: …; …" (at most VALIDATION_ERRORS_MAX). Paths lower the first letter
+ *                   of each member; list elements are `.N.member`, map entries `.key.member`, and
+ *                   map entries are visited in reverse order, as the service does.
+ *
+ * Each operation then runs its own semantic checks (the "custom" phase) on the decoded data.
+ * Pure and synchronous; inputs are never mutated.
+ */
+import { SerializationException, ValidationException } from '../../model/errors.js';
+import { validateAttributeValue } from '../../model/validate.js';
+import { TABLE_NAME_LENGTH_MAX, TABLE_NAME_LENGTH_MIN, VALIDATION_ERRORS_MAX } from '../../limits.js';
+
+interface SpecBase {
+  /** Constraint "Member must not be null". */
+  notNull?: boolean;
+  /** Top level only: "The parameter 'X' is required but was not present in the request". */
+  required?: boolean;
+}
+export interface StringSpec extends SpecBase {
+  type: 'String';
+  /** Top level only: the control plane's "X must be at least 3 characters long and at most 255…". */
+  tableName?: boolean;
+  /** A table ARN here is replaced by its table name before any check (TableName members). */
+  arn?: boolean;
+  regex?: string;
+  lengthMin?: number;
+  lengthMax?: number;
+  enum?: readonly string[];
+}
+export interface IntegerSpec extends SpecBase {
+  type: 'Integer' | 'Long';
+  min?: number;
+  max?: number;
+}
+export interface BooleanSpec extends SpecBase {
+  type: 'Boolean';
+}
+/** One DynamoDB AttributeValue. */
+export interface ValueSpec extends SpecBase {
+  type: 'AttributeValue';
+}
+export interface ListSpec extends SpecBase {
+  type: 'List';
+  member: Spec;
+  lengthMin?: number;
+  lengthMax?: number;
+}
+export interface MapSpec extends SpecBase {
+  type: 'Map';
+  member: Spec;
+  lengthMin?: number;
+  /** Rules every key must meet (table names of batch requests); a table ARN key is resolved first. */
+  keys?: { lengthMax: number; lengthMin: number; regex: string; arn?: boolean };
+  /** Length rules every value (a list) must meet. */
+  values?: { lengthMax: number; lengthMin: number };
+}
+export interface StructSpec extends SpecBase {
+  type: 'Structure';
+  members: Readonly<Record<string, Spec>>;
+}
+export type Spec = StringSpec | IntegerSpec | BooleanSpec | ValueSpec | ListSpec | MapSpec | StructSpec;
+
+/** An attribute value that failed validation; its error is thrown where the service checks it. */
+export class Deferred {
+  constructor(
+    readonly error: ValidationException,
+    readonly raw: unknown,
+  ) {}
+}
+
+export type Json = Record<string, unknown>;
+
+export function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
+}
+
+/** Assigns an own property even for "__proto__". */
+export function setOwn(target: Json, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
+const TABLE_ARN = /^arn:aws[a-z-]*:dynamodb:[^:]*:[^:]*:table\/([^/]+)$/;
+
+/**
+ * The table name inside a table ARN (`arn:aws:dynamodb:<region>:<account>:table/<name>`); other
+ * strings are returned unchanged, so an index or malformed ARN then fails the name's pattern.
+ * The region and account are not checked: an embedded database has one of each ([UNVERIFIED] the
+ * service's messages for foreign or malformed ARNs in TableName).
+ */
+export function resolveTableName(nameOrArn: string): string {
+  if (!nameOrArn.startsWith('arn:')) return nameOrArn;
+  const match = TABLE_ARN.exec(nameOrArn);
+  return match === null ? nameOrArn : match[1]!;
+}
+
+// ---- Phase 1: decode -----------------------------------------------------------------------------
+
+function numberClass(value: number): string {
+  if (!Number.isInteger(value)) return 'java.lang.Double';
+  if (value >= -32768 && value <= 32767) return 'java.lang.Short';
+  if (value >= -2147483648 && value <= 2147483647) return 'java.lang.Integer';
+  return 'java.lang.Long';
+}
+
+function containerError(value: unknown): SerializationException | undefined {
+  if (Array.isArray(value)) return new SerializationException('Start of list found where not expected');
+  if (typeof value === 'object' && value !== null) return new SerializationException('Start of structure or map found where not expected.');
+  return undefined;
+}
+
+function decodeString(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const error = containerError(value);
+  if (error !== undefined) throw error;
+  if (typeof value === 'boolean') throw new SerializationException('class java.lang.Boolean can not be converted to an String');
+  if (typeof value === 'number') throw new SerializationException(`class ${numberClass(value)} can not be converted to an String`);
+  throw new SerializationException('Unexpected value type in payload');
+}
+
+function decodeInteger(value: unknown, type: 'Integer' | 'Long'): number {
+  if (typeof value === 'number') return Math.floor(value);
+  const error = containerError(value);
+  if (error !== undefined) throw error;
+  if (typeof value === 'string') throw new SerializationException(`class java.lang.String can not be converted to an ${type}`);
+  if (typeof value === 'boolean') throw new SerializationException(`class java.lang.Boolean can not be converted to an ${type}`);
+  throw new SerializationException('Unexpected value type in payload');
+}
+
+function decodeBoolean(value: unknown): boolean {
+  if (typeof value === 'boolean') return value;
+  const error = containerError(value);
+  if (error !== undefined) throw error;
+  if (typeof value === 'string') {
+    const upper = value.toUpperCase();
+    if (upper === 'TRUE' || upper === '1' || upper === 'YES') return true;
+    if (upper === 'FALSE' || upper === '0' || upper === 'NO') return false;
+    throw new SerializationException(`'${upper}' can not be converted to an Boolean`);
+  }
+  if (typeof value === 'number') throw new SerializationException(`class ${numberClass(value)} can not be converted to an Boolean`);
+  throw new SerializationException('Unexpected value type in payload');
+}
+
+function decodeValue(value: unknown): unknown {
+  try {
+    return validateAttributeValue(value);
+  } catch (error) {
+    // Serialization errors are phase 1's; a value's validation error waits for its turn.
+    if (error instanceof ValidationException) return new Deferred(error, value);
+    throw error;
+  }
+}
+
+/** Decodes one value against its spec; undefined for an absent (null) member. */
+export function decode(value: unknown, spec: Spec): unknown {
+  // A null list element or map entry that should be a value is an empty value, not an absent one.
+  if (spec.type === 'AttributeValue') return decodeValue(value);
+  if (value === null || value === undefined) return undefined;
+  switch (spec.type) {
+    case 'String': {
+      const text = decodeString(value);
+      return spec.arn === true ? resolveTableName(text) : text;
+    }
+    case 'Integer':
+    case 'Long':
+      return decodeInteger(value, spec.type);
+    case 'Boolean':
+      return decodeBoolean(value);
+    case 'List': {
+      if (!Array.isArray(value)) {
+        if (isObject(value)) throw new SerializationException('Start of structure or map found where not expected.');
+        throw new SerializationException('Expected list or null');
+      }
+      let out: unknown[] | undefined;
+      for (let i = 0; i < value.length; i++) {
+        const element: unknown = value[i];
+        const decoded = decodeElement(element, spec.member);
+        if (decoded !== element && out === undefined) out = value.slice(0, i);
+        if (out !== undefined) out.push(decoded);
+      }
+      return out ?? value;
+    }
+    case 'Map': {
+      if (!isObject(value)) {
+        if (Array.isArray(value)) throw new SerializationException('Start of list found where not expected');
+        throw new SerializationException('Expected map or null');
+      }
+      let changed = false;
+      const out: Json = {};
+      for (const key of Object.keys(value)) {
+        const element = value[key];
+        const decoded = decodeElement(element, spec.member);
+        const name = spec.keys?.arn === true ? resolveTableName(key) : key;
+        if (decoded !== element || name !== key) changed = true;
+        setOwn(out, name, decoded);
+      }
+      return changed ? out : value;
+    }
+    case 'Structure': {
+      if (!isObject(value)) {
+        if (Array.isArray(value)) throw new SerializationException('Start of list found where not expected');
+        throw new SerializationException('Expected null');
+      }
+      const out: Json = {};
+      for (const name of Object.keys(spec.members)) {
+        const member = value[name];
+        if (member === null || member === undefined) continue; // absent on the wire
+        const decoded = decode(member, spec.members[name]!);
+        if (decoded !== undefined) out[name] = decoded;
+      }
+      return out;
+    }
+  }
+}
+
+/** A list element or map entry: null stays null (an empty structure for structures). */
+function decodeElement(value: unknown, spec: Spec): unknown {
+  if ((value === null || value === undefined) && spec.type === 'Structure') return {};
+  if ((value === null || value === undefined) && spec.type !== 'AttributeValue') return null;
+  return decode(value, spec);
+}
+
+// ---- Phase 3: constraints ------------------------------------------------------------------------
+
+function lowerFirst(name: string): string {
+  return name.length === 0 ? name : name[0]!.toLowerCase() + name.slice(1);
+}
+
+function valueText(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (Array.isArray(value)) return '[' + value.map(valueText).join(', ') + ']';
+  if (value instanceof Deferred) return 'null';
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+function lengthOf(value: unknown): number {
+  if (typeof value === 'string' || Array.isArray(value)) return value.length;
+  return isObject(value) ? Object.keys(value).length : 0;
+}
+
+class Constraints {
+  readonly errors: string[] = [];
+  fail(path: string, value: unknown, constraint: string): void {
+    if (this.errors.length >= VALIDATION_ERRORS_MAX) return;
+    const shown = value === null || value === undefined ? 'null' : `'${valueText(value)}'`;
+    this.errors.push(`Value ${shown} at '${path}' failed to satisfy constraint: ${constraint}`);
+  }
+}
+
+const NOT_NULL = 'Member must not be null';
+const lengthMinText = (n: number) => `Member must have length greater than or equal to ${n}`;
+const lengthMaxText = (n: number) => `Member must have length less than or equal to ${n}`;
+const regexText = (pattern: string) => `Member must satisfy regular expression pattern: ${pattern}`;
+
+const regexCache = new Map<string, RegExp>();
+function matches(pattern: string, text: string): boolean {
+  let regex = regexCache.get(pattern);
+  if (regex === undefined) {
+    regex = new RegExp(`^(?:${pattern})$`);
+    regexCache.set(pattern, regex);
+  }
+  return regex.test(text);
+}
+
+function check(name: string, value: unknown, spec: Spec, parent: string, out: Constraints): void {
+  const path = parent === '' ? lowerFirst(name) : `${parent}.${lowerFirst(name)}`;
+  const absent = value === null || value === undefined;
+  if (spec.notNull === true && absent) out.fail(path, value, NOT_NULL);
+  if (absent) return;
+  switch (spec.type) {
+    case 'String': {
+      const text = value as string; // decoded
+      if (spec.regex !== undefined && !matches(spec.regex, text)) out.fail(path, text, regexText(spec.regex));
+      if (spec.lengthMin !== undefined && text.length < spec.lengthMin) out.fail(path, text, lengthMinText(spec.lengthMin));
+      if (spec.lengthMax !== undefined && text.length > spec.lengthMax) out.fail(path, text, lengthMaxText(spec.lengthMax));
+      if (spec.enum !== undefined && !spec.enum.includes(text)) out.fail(path, text, `Member must satisfy enum value set: [${spec.enum.join(', ')}]`);
+      return;
+    }
+    case 'Integer':
+    case 'Long': {
+      const number = value as number;
+      if (spec.min !== undefined && !(number >= spec.min)) out.fail(path, number, `Member must have value greater than or equal to ${spec.min}`);
+      if (spec.max !== undefined && !(number <= spec.max)) out.fail(path, number, `Member must have value less than or equal to ${spec.max}`);
+      return;
+    }
+    case 'Boolean':
+    case 'AttributeValue':
+      return;
+    case 'List': {
+      const list = value as unknown[];
+      if (spec.lengthMin !== undefined && list.length < spec.lengthMin) out.fail(path, list, lengthMinText(spec.lengthMin));
+      if (spec.lengthMax !== undefined && list.length > spec.lengthMax) out.fail(path, list, lengthMaxText(spec.lengthMax));
+      for (let i = 0; i < list.length; i++) check('member', list[i], spec.member, `${path}.${i + 1}`, out);
+      return;
+    }
+    case 'Map': {
+      const map = value as Json;
+      const keys = Object.keys(map);
+      if (spec.lengthMin !== undefined && keys.length < spec.lengthMin) out.fail(path, map, lengthMinText(spec.lengthMin));
+      const keyRule = spec.keys;
+      if (keyRule !== undefined) {
+        for (const key of keys) {
+          if (key.length <= keyRule.lengthMax && key.length >= keyRule.lengthMin && matches(keyRule.regex, key)) continue;
+          const rules = [lengthMaxText(keyRule.lengthMax), lengthMinText(keyRule.lengthMin), regexText(keyRule.regex)];
+          out.fail(path, map, `Map keys must satisfy constraint: [${rules.join(', ')}]`);
+        }
+      }
+      const valueRule = spec.values;
+      if (valueRule !== undefined) {
+        for (const key of keys) {
+          const length = lengthOf(map[key]);
+          if (length <= valueRule.lengthMax && length >= valueRule.lengthMin) continue;
+          out.fail(path, map, `Map value must satisfy constraint: [${lengthMaxText(valueRule.lengthMax)}, ${lengthMinText(valueRule.lengthMin)}]`);
+        }
+      }
+      for (let i = keys.length - 1; i >= 0; i--) check('member', map[keys[i]!], spec.member, `${path}.${keys[i]!}`, out);
+      return;
+    }
+    case 'Structure': {
+      const struct = value as Json;
+      for (const member of Object.keys(spec.members)) check(member, struct[member], spec.members[member]!, path, out);
+      return;
+    }
+  }
+}
+
+/**
+ * Phases 1–3 for one request: returns the decoded request (only known, non-null members; values
+ * validated or Deferred) for the operation's own checks.
+ */
+export function checkRequest(input: unknown, members: Readonly<Record<string, Spec>>): Json {
+  const data = decode(input ?? {}, { type: 'Structure', members }) as Json;
+  for (const name of Object.keys(members)) {
+    const spec = members[name]!;
+    const value = data[name];
+    if (spec.required === true && value === undefined) {
+      throw new ValidationException(`The parameter '${name}' is required but was not present in the request`);
+    }
+    if (spec.type === 'String' && spec.tableName === true && typeof value === 'string' && (value.length < TABLE_NAME_LENGTH_MIN || value.length > TABLE_NAME_LENGTH_MAX)) {
+      throw new ValidationException(
+        `${name} must be at least ${TABLE_NAME_LENGTH_MIN} characters long and at most ${TABLE_NAME_LENGTH_MAX} characters long`,
+      );
+    }
+  }
+  const constraints = new Constraints();
+  for (const name of Object.keys(members)) check(name, data[name], members[name]!, '', constraints);
+  const count = constraints.errors.length;
+  if (count > 0) {
+    throw new ValidationException(`${count} validation error${count > 1 ? 's' : ''} detected: ${constraints.errors.join('; ')}`);
+  }
+  return data;
+}
