@@ -1,0 +1,18 @@
+/**
+ * Silt's public surface: what users of the `silt` package may import, by name. Everything else is
+ * internal. The storage engine alone is also published as `silt/lsm` (engine/lsm/index.ts).
+ */
+export { Database } from './database.js';
+export type { DatabaseOptions } from './database.js';
+export { DocumentDatabase } from './document.js';
+export type { TranslateConfig } from './document.js';
+export { DynamoDBError, ValidationException } from './model/errors.js';
+export type { DynamoDBErrorName } from './model/errors.js';
+export { ConditionalCheckFailedException, TransactionCanceledException } from './table/errors.js';
+export type { CancellationReason } from './table/errors.js';
+export type { AttributeValue, Item, AttributeType, ScalarAttributeType } from './model/attribute-value.js';
+export { ManualClock, SystemClock } from './util/clock.js';
+export type { Clock } from './util/clock.js';
+export { Store } from './lsm/store.js';
+export type { SyncMode } from './lsm/options.js';
+export type { Env } from './vfs/env.js';
