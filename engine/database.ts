@@ -25,6 +25,11 @@ import { WriteCoordinator } from './table/write-coordinator.js';
 import { deleteItem, getItem, putItem, updateItem } from './table/items.js';
 import { advanceStatuses, createTable, deleteTable, describeLimits, describeTable, listTables } from './table/tables.js';
 import type { Input } from './table/expressions-of.js';
+import { batchGetItem } from './table/batch-get.js';
+import { batchWriteItem } from './table/batch-write.js';
+import { IdempotencyCache } from './table/idempotency.js';
+import { transactGetItems } from './table/transact-get.js';
+import { transactWriteItems, type TransactionTokens } from './table/transact-write.js';
 
 export interface DatabaseOptions {
   /** Directory of the database; in memory when absent. */
@@ -51,6 +56,8 @@ type Out<T> = Omit<T, '$metadata'>;
 
 export class Database {
   #closed = false;
+  /** ClientRequestTokens of TransactWriteItems (10-minute idempotency window on the injected clock). */
+  readonly #transactionTokens: TransactionTokens = new IdempotencyCache();
 
   private constructor(
     readonly store: Store,
@@ -133,6 +140,24 @@ export class Database {
 
   deleteItem(input: sdk.DeleteItemCommandInput): Promise<Out<sdk.DeleteItemCommandOutput>> {
     return this.#run(() => deleteItem(this.context, asInput(input)));
+  }
+
+  // ---- batches and transactions ---------------------------------------------------------------------
+
+  batchGetItem(input: sdk.BatchGetItemCommandInput): Promise<Out<sdk.BatchGetItemCommandOutput>> {
+    return this.#run(async () => batchGetItem(this.context, asInput(input)));
+  }
+
+  batchWriteItem(input: sdk.BatchWriteItemCommandInput): Promise<Out<sdk.BatchWriteItemCommandOutput>> {
+    return this.#run(() => batchWriteItem(this.context, asInput(input)));
+  }
+
+  transactWriteItems(input: sdk.TransactWriteItemsCommandInput): Promise<Out<sdk.TransactWriteItemsCommandOutput>> {
+    return this.#run(() => transactWriteItems(this.context, this.#transactionTokens, asInput(input)));
+  }
+
+  transactGetItems(input: sdk.TransactGetItemsCommandInput): Promise<Out<sdk.TransactGetItemsCommandOutput>> {
+    return this.#run(async () => transactGetItems(this.context, asInput(input)));
   }
 
   /** Runs an operation; outputs are DynamoDB's shapes, which are the SDK's (cast at this one place). */

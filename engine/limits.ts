@@ -172,3 +172,14 @@ assert(BATCH_WRITE_REQUESTS_MAX <= BATCH_GET_KEYS_MAX, 'batch bounds');
 assert(ITEM_BYTES_MAX <= TRANSACT_BYTES_MAX && TRANSACT_BYTES_MAX <= BATCH_WRITE_BYTES_MAX, 'a largest item fits a transaction; a transaction fits a batch');
 assert(ITEM_BYTES_MAX <= PAGE_BYTES_MAX, 'a largest item fits a page');
 assert(WRITE_UNIT_BYTES < READ_UNIT_BYTES, 'write units are finer than read units');
+
+// ---- Batch and transaction operations (engine/table/batch-*.ts, transact-*.ts, idempotency.ts) ----
+
+/** A ClientRequestToken stays bound to its transaction this long after the transaction completes (§6.1). */
+export const CLIENT_REQUEST_TOKEN_WINDOW_MS = 10 * 60 * 1000;
+/** Completed tokens remembered at once; beyond it the oldest is forgotten before its window ends. */
+export const CLIENT_REQUEST_TOKENS_MAX = 100_000;
+
+assert(CLIENT_REQUEST_TOKENS_MAX >= 1, 'the token cache holds at least one token');
+// BatchWriteItem's 16 MB bound can never bind before the per-item bound: 25 largest items fit.
+assert(BATCH_WRITE_REQUESTS_MAX * ITEM_BYTES_MAX <= BATCH_WRITE_BYTES_MAX, 'a batch of largest items fits 16 MB');
