@@ -23,6 +23,8 @@ import { Catalog } from './table/catalog.js';
 import { TableContext, type DatabaseSettings } from './table/context.js';
 import { WriteCoordinator } from './table/write-coordinator.js';
 import { deleteItem, getItem, putItem, updateItem } from './table/items.js';
+import { query } from './table/query.js';
+import { scan } from './table/scan.js';
 import { advanceStatuses, createTable, deleteTable, describeLimits, describeTable, listTables } from './table/tables.js';
 import type { Input } from './table/expressions-of.js';
 import { batchGetItem } from './table/batch-get.js';
@@ -140,6 +142,16 @@ export class Database {
 
   deleteItem(input: sdk.DeleteItemCommandInput): Promise<Out<sdk.DeleteItemCommandOutput>> {
     return this.#run(() => deleteItem(this.context, asInput(input)));
+  }
+
+  // ---- query and scan -----------------------------------------------------------------------------
+
+  query(input: sdk.QueryCommandInput): Promise<Out<sdk.QueryCommandOutput>> {
+    return this.#run(async () => query(this.context, input));
+  }
+
+  scan(input: sdk.ScanCommandInput): Promise<Out<sdk.ScanCommandOutput>> {
+    return this.#run(async () => scan(this.context, input));
   }
 
   // ---- batches and transactions ---------------------------------------------------------------------
