@@ -182,6 +182,30 @@ export class DocumentDatabase {
     return this.#call(NODES.delete, input, (raw) => this.database.deleteItem(raw));
   }
 
+  query(input: doc.QueryCommandInput): Promise<Out<doc.QueryCommandOutput>> {
+    return this.#call(NODES.query, input, (raw) => this.database.query(raw));
+  }
+
+  scan(input: doc.ScanCommandInput): Promise<Out<doc.ScanCommandOutput>> {
+    return this.#call(NODES.scan, input, (raw) => this.database.scan(raw));
+  }
+
+  batchGet(input: doc.BatchGetCommandInput): Promise<Out<doc.BatchGetCommandOutput>> {
+    return this.#call(NODES.batchGet, input, (raw) => this.database.batchGetItem(raw));
+  }
+
+  batchWrite(input: doc.BatchWriteCommandInput): Promise<Out<doc.BatchWriteCommandOutput>> {
+    return this.#call(NODES.batchWrite, input, (raw) => this.database.batchWriteItem(raw));
+  }
+
+  transactGet(input: doc.TransactGetCommandInput): Promise<Out<doc.TransactGetCommandOutput>> {
+    return this.#call(NODES.transactGet, input, (raw) => this.database.transactGetItems(raw));
+  }
+
+  transactWrite(input: doc.TransactWriteCommandInput): Promise<Out<doc.TransactWriteCommandOutput>> {
+    return this.#call(NODES.transactWrite, input, (raw) => this.database.transactWriteItems(raw));
+  }
+
   /**
    * Marshals `input`, runs the Database operation and unmarshals its output. The casts hold because
    * the translation turns exactly lib-dynamodb's native members into AttributeValues and back, which
