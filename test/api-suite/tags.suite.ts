@@ -69,12 +69,18 @@ export function registerTags(getHarness: GetHarness): void {
 
     it('rejects an ARN of a table that does not exist', async () => {
       const arn = (await tableArn()).replace(/table\/.*$/, `table/${uniqueTableName('missing')}`);
-      await expectDynamoError(api().listTagsOfResource({ ResourceArn: arn }), 'ResourceNotFoundException');
+      await expectDynamoError(api().listTagsOfResource({ ResourceArn: arn }), 'ResourceNotFoundException', `Requested resource not found: ResourcArn: ${arn} not found`);
       await expectDynamoError(api().tagResource({ ResourceArn: arn, Tags: [{ Key: 'a', Value: 'b' }] }), 'ResourceNotFoundException');
     });
 
-    it('rejects a malformed ARN', async () => {
-      await expectDynamoError(api().listTagsOfResource({ ResourceArn: 'not-an-arn' }), 'ValidationException');
+    it('denies access to a string that is not an ARN (as DynamoDB does, before validating it)', async () => {
+      await expectDynamoError(api().listTagsOfResource({ ResourceArn: 'not-an-arn' }), 'AccessDeniedException',
+        /^User: arn:aws:iam::\d+:.+ is not authorized to perform: dynamodb:ListTagsOfResource on resource: not-an-arn$/);
+    });
+
+    it('rejects an ARN-shaped string that names no table', async () => {
+      await expectDynamoError(api().listTagsOfResource({ ResourceArn: 'a:b:c:d:e:f/g' }), 'ValidationException',
+        'Invalid TableArn: Invalid ResourceArn provided as input a:b:c:d:e:f/g');
     });
   });
 }
