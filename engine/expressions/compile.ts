@@ -123,8 +123,12 @@ export function compileKeyCondition(text: string, context: ExpressionContext, ke
   return result;
 }
 
+/**
+ * Structural key-condition errors. DynamoDB sends these without the "Invalid KeyConditionExpression: "
+ * prefix its syntax errors carry (dynalite's query tests, run against the live service).
+ */
 function keyError(message: string): ValidationException {
-  return invalid('KeyConditionExpression', message);
+  return new ValidationException(message);
 }
 
 function collectKeyTerms(c: Condition, terms: Map<string, KeyTerm>): void {
