@@ -17,12 +17,10 @@ import { BATCH_GET_KEYS_MAX, BATCH_GET_RESPONSE_BYTES_MAX } from '../limits.js';
 import { CapacityMeter, readUnitsForItem, type ReturnConsumedCapacity } from './capacity.js';
 import type { TableContext } from './context.js';
 import { compileRequest, type Input } from './expressions-of.js';
+import { BATCH_GET_TOO_MANY_MESSAGE, DUPLICATE_KEYS_MESSAGE, validateBatchGetItemRequest } from './request-validation.js';
 import type { Table } from './table.js';
 
 type Output = Record<string, unknown>;
-
-export const BATCH_GET_TOO_MANY_MESSAGE = 'Too many items requested for the BatchGetItem call';
-export const DUPLICATE_KEYS_MESSAGE = 'Provided list of item keys contains duplicates';
 
 /** The per-table members of KeysAndAttributes that travel into UnprocessedKeys unchanged. */
 const CARRIED_MEMBERS = ['AttributesToGet', 'ConsistentRead', 'ExpressionAttributeNames', 'ProjectionExpression'] as const;
@@ -56,7 +54,12 @@ export function keyIdentity(key: Uint8Array): string {
   return Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1');
 }
 
-/** Validates the whole request before reading anything; throws DynamoDB's exception for the first problem. */
+/**
+ * Resolves the tables and keys of a request that passed validateBatchGetItemRequest (the shape, the
+ * 100-key bound and duplicate key maps); the checks here that repeat it keep this layer safe when
+ * called directly. Duplicates are judged again on storage keys, which equate equal numbers however
+ * they are spelled.
+ */
 function prepare(context: TableContext, input: Input): TableRequest[] {
   const requestItems = input['RequestItems'];
   if (!isRecord(requestItems)) throw new ValidationException(constraintMessage('null', 'requestItems', 'Member must not be null'));
@@ -99,7 +102,8 @@ function unprocessedEntry(request: TableRequest, keys: Item[]): Output {
   return entry;
 }
 
-export function batchGetItem(context: TableContext, input: Input): Output {
+export function batchGetItem(context: TableContext, rawInput: Input): Output {
+  const input = validateBatchGetItemRequest(rawInput) as unknown as Input; // the SDK shape, validated
   const requests = prepare(context, input);
   const meter = new CapacityMeter(returnConsumedCapacityOf(input));
   const responses: Record<string, Item[]> = {};

@@ -19,22 +19,22 @@ import type { KeyAttributeValue } from '../model/compare.js';
 import { ValidationException } from '../model/errors.js';
 import { checkItemSize, itemSizeBytes } from '../model/item-size.js';
 import { prefixEnd } from '../model/storage-key.js';
-import { validateItem, validateItemKeys, validateKey } from '../model/validate.js';
+import { MULTIPLE_TYPES_MESSAGE, validateItem, validateItemKeys, validateKey } from '../model/validate.js';
 import { encodedWriteBatchBytes, WRITE_BATCH_HEADER_BYTES, type WriteOp } from '../lsm/write-batch.js';
 import { BATCH_WRITE_REQUESTS_MAX, WRITE_BATCH_BYTES_MAX } from '../limits.js';
-import { constraintMessage, DUPLICATE_KEYS_MESSAGE, isRecord, keyIdentity, returnConsumedCapacityOf } from './batch-get.js';
+import { constraintMessage, isRecord, keyIdentity, returnConsumedCapacityOf } from './batch-get.js';
 import { CapacityMeter } from './capacity.js';
 import type { TableContext } from './context.js';
 import type { Input } from './expressions-of.js';
 import { chargeWrite } from './items.js';
 import { itemMutation } from './mutation.js';
+import { BATCH_WRITE_TOO_MANY_MESSAGE, DUPLICATE_KEYS_MESSAGE, validateBatchWriteItemRequest } from './request-validation.js';
 import type { Table } from './table.js';
 
 type Output = Record<string, unknown>;
 
-export const BATCH_WRITE_TOO_MANY_MESSAGE = 'Too many items requested for the BatchWriteItem call';
 /** Observed for a WriteRequest with neither or both of PutRequest and DeleteRequest (dynamodb-local). */
-export const WRITE_REQUEST_SHAPE_MESSAGE = 'Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes';
+export const WRITE_REQUEST_SHAPE_MESSAGE = MULTIPLE_TYPES_MESSAGE;
 
 interface Entry {
   readonly requestName: string;
@@ -47,6 +47,10 @@ interface Entry {
   readonly keyItem: Item;
 }
 
+/**
+ * Resolves a request that passed validateBatchWriteItemRequest (shape, the 25-request bound, one of
+ * Put/Delete, values, item sizes) against its tables: key schemas, index key types, duplicates.
+ */
 function prepare(context: TableContext, input: Input): Entry[] {
   const requestItems = input['RequestItems'];
   if (!isRecord(requestItems)) throw new ValidationException(constraintMessage('null', 'requestItems', 'Member must not be null'));
@@ -91,7 +95,8 @@ function prepare(context: TableContext, input: Input): Entry[] {
   return entries;
 }
 
-export async function batchWriteItem(context: TableContext, input: Input): Promise<Output> {
+export async function batchWriteItem(context: TableContext, rawInput: Input): Promise<Output> {
+  const input = validateBatchWriteItemRequest(rawInput) as unknown as Input; // the SDK shape, validated
   const entries = prepare(context, input);
   const meter = new CapacityMeter(returnConsumedCapacityOf(input));
   const wantMetrics = input['ReturnItemCollectionMetrics'] === 'SIZE';

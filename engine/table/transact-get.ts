@@ -20,6 +20,7 @@ import { CapacityMeter, readUnitsForItem } from './capacity.js';
 import type { TableContext } from './context.js';
 import { TransactionCanceledException, type CancellationReason } from './errors.js';
 import { compileRequest, type Input } from './expressions-of.js';
+import { validateTransactGetItemsRequest } from './request-validation.js';
 import type { Table } from './table.js';
 import { MULTIPLE_OPERATIONS_MESSAGE, TRANSACTION_CONFLICT_MESSAGE, TRANSACTION_SIZE_MESSAGE } from './transact-write.js';
 
@@ -64,7 +65,8 @@ function prepare(context: TableContext, input: Input): Get[] {
   return gets;
 }
 
-export function transactGetItems(context: TableContext, input: Input): Output {
+export function transactGetItems(context: TableContext, rawInput: Input): Output {
+  const input = validateTransactGetItemsRequest(rawInput) as unknown as Input; // the SDK shape, validated
   const gets = prepare(context, input);
   const meter = new CapacityMeter(returnConsumedCapacityOf(input));
   // One synchronous pass: every read sees the same durable state.

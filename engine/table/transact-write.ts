@@ -40,12 +40,12 @@ import { TransactionCanceledException, type CancellationReason } from './errors.
 import { compileRequest, type Input } from './expressions-of.js';
 import { fingerprintOf, type IdempotencyCache } from './idempotency.js';
 import { itemMutation } from './mutation.js';
+import { MULTIPLE_ACTIONS_MESSAGE, TRANSACTION_DUPLICATE_ITEM_MESSAGE, validateTransactWriteItemsRequest } from './request-validation.js';
 import type { Table } from './table.js';
 
 type Output = Record<string, unknown>;
 
-export const MULTIPLE_OPERATIONS_MESSAGE = 'Transaction request cannot include multiple operations on one item';
-export const ONE_ACTION_MESSAGE = 'TransactItems can only contain one of Check, Put, Update or Delete';
+export const MULTIPLE_OPERATIONS_MESSAGE = TRANSACTION_DUPLICATE_ITEM_MESSAGE;
 /** Observed from emulators checked against the service ([UNVERIFIED] exact text). */
 export const TRANSACTION_SIZE_MESSAGE =
   'Collection size of items exceeded, which can also be caused by the aggregate size of the items in the transaction exceeding the 4MB limit';
@@ -87,7 +87,7 @@ function expressionInput(action: Input): Input {
 
 function prepareAction(context: TableContext, element: unknown, index: number): Action {
   const present = isRecord(element) ? ACTION_KINDS.filter((kind) => element[kind] !== undefined && element[kind] !== null) : [];
-  if (present.length !== 1) throw new ValidationException(ONE_ACTION_MESSAGE);
+  if (present.length !== 1) throw new ValidationException(MULTIPLE_ACTIONS_MESSAGE);
   const kind = present[0]!;
   const body = (element as Input)[kind]; // element is a record: present is non-empty
   const path = `transactItems.${index + 1}.member.${kind === 'ConditionCheck' ? 'conditionCheck' : kind.toLowerCase()}`;
@@ -125,7 +125,11 @@ function prepareAction(context: TableContext, element: unknown, index: number): 
   };
 }
 
-/** Validates the whole request; throws DynamoDB's exception for the first problem. */
+/**
+ * Resolves a request that passed validateTransactWriteItemsRequest (shape, bounds, one action per
+ * element, values, Put sizes, expression parameters) against its tables; then the rules that need
+ * them: two actions on one item, the 4 MB aggregate.
+ */
 function prepare(context: TableContext, input: Input): Action[] {
   const items = input['TransactItems'];
   if (!Array.isArray(items)) throw new ValidationException(constraintMessage('null', 'transactItems', 'Member must not be null'));
@@ -230,7 +234,8 @@ function replayCapacity(mode: ReturnConsumedCapacity, result: TransactionResult)
   return output;
 }
 
-export async function transactWriteItems(context: TableContext, tokens: TransactionTokens, input: Input): Promise<Output> {
+export async function transactWriteItems(context: TableContext, tokens: TransactionTokens, rawInput: Input): Promise<Output> {
+  const input = validateTransactWriteItemsRequest(rawInput) as unknown as Input; // the SDK shape, validated
   const actions = prepare(context, input);
   const mode = returnConsumedCapacityOf(input);
   const token = typeof input['ClientRequestToken'] === 'string' ? input['ClientRequestToken'] : undefined;
