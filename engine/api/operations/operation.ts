@@ -1,0 +1,18 @@
+/**
+ * One DynamoDB operation as the wire protocol sees it: its X-Amz-Target name, the Database method
+ * that serves it (SDK v3 input and output shapes, DESIGN.md decision 9), and where attribute values
+ * sit in its input and output (so binary crosses the wire as base64 and the SDK shapes as bytes).
+ * Each operation lives in its own file beside this one; index.ts lists them.
+ */
+import type { Shape } from '../codec.js';
+
+export interface Operation {
+  /** DynamoDB's operation name: the part of `X-Amz-Target` after `DynamoDB_20120810.`. */
+  readonly name: string;
+  /** The Database method, camelCase: served only when the Database has it. */
+  readonly method: string;
+  /** Attribute-value positions in the request (undefined: none). */
+  readonly input: Shape | undefined;
+  /** Attribute-value positions in the response (undefined: none). */
+  readonly output: Shape | undefined;
+}

@@ -1,0 +1,214 @@
+/**
+ * The request pipeline: one DynamoDB wire request in, one wire response out. The HTTP server
+ * (engine/api/server.ts) and the in-process SDK transport (engine/api/in-process.ts) both run it,
+ * so a request behaves the same over a socket and without one. Steps, in dynalite's (and so the
+ * service's) order (reference/dynamodb-facts.md §14.1):
+ *
+ *   1. CORS: with an Origin header, `Access-Control-Allow-Origin: *`; OPTIONS is a preflight.
+ *   2. GET: `/health` → JSON status; any other path → `healthy: dynamodb.<region>.amazonaws.com `.
+ *   3. Not POST, or a non-empty body whose Content-Type is not JSON → 404 `<UnknownOperationException/>`.
+ *   4. Content-Encoding gzip is undone (bounded by REQUEST_BODY_BYTES_MAX → 413).
+ *   5. A non-empty body must parse (nesting bounded first) → SerializationException.
+ *   6. X-Amz-Target must name a known operation whose method the Database has → UnknownOperationException.
+ *   7. Authentication (server only; see engine/api/auth.ts).
+ *   8. An empty body → SerializationException.
+ *   9. The operation: decode binary, call the Database method, encode binary.
+ *
+ * Every response carries `x-amzn-RequestId` and `x-amz-crc32` (over the body as sent: compressed
+ * when the client accepts gzip). Errors get DynamoDB's shapes (engine/api/errors.ts); an unexpected
+ * exception is logged with its stack and answered 500 without it. `handle` never rejects.
+ *
+ * Concurrency: requests run concurrently on the one event loop; the Database orders writes.
+ */
+import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import * as zlib from 'node:zlib';
+import type { Database } from '../database.js';
+import { REQUEST_BODY_BYTES_MAX } from '../limits.js';
+import type { Authenticator } from './auth.js';
+import { decodeShape, encodeShape, parseJson } from './codec.js';
+import { crc32 } from './crc32.js';
+import { toWireError } from './errors.js';
+import { SILENT_LOGGER, type Logger } from './logger.js';
+import { OPERATIONS, type Operation } from './operations/index.js';
+import { ProtocolError } from './protocol-error.js';
+
+export interface ApiRequest {
+  method: string;
+  /** Path and query as sent ("/", "/?X-Amz-Algorithm=…"). */
+  url: string;
+  /** Headers by lower-case name. */
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The body as sent (still gzip-compressed when Content-Encoding says so). */
+  body: Uint8Array;
+}
+
+export interface ApiResponse {
+  statusCode: number;
+  /** Response headers (names in DynamoDB's spelling; HTTP makes them case-insensitive). */
+  headers: Record<string, string>;
+  body: Uint8Array;
+}
+
+export interface PipelineOptions {
+  database: Database;
+  /** Authentication; absent for the in-process transport, which has no wire to protect. */
+  authenticator?: Authenticator;
+  /** The region named by the health answer. */
+  region?: string;
+  logger?: Logger;
+}
+
+const TARGET_PREFIX = 'DynamoDB_20120810.';
+const JSON_CONTENT_TYPES: ReadonlySet<string> = new Set(['application/x-amz-json-1.0', 'application/x-amz-json-1.1', 'application/json']);
+const UNKNOWN_OPERATION_BODY = Buffer.from('<UnknownOperationException/>\n', 'utf8');
+const EMPTY = new Uint8Array(0);
+/** Bodies below this are compressed inline; larger ones on the thread pool. */
+const GZIP_INLINE_BYTES_MAX = 64 * 1024;
+
+const gzip = promisify(zlib.gzip);
+const gunzip = promisify(zlib.gunzip);
+
+/** Request ids as DynamoDB's: 52 characters of [0-9A-Z]. A random per-process prefix and a counter. */
+const REQUEST_ID_PREFIX = randomBytes(30).toString('base64').toUpperCase().replace(/[^0-9A-Z]/g, '0').slice(0, 40);
+let requestCounter = 0;
+
+export function nextRequestId(): string {
+  requestCounter = (requestCounter + 1) % 36 ** 12;
+  return REQUEST_ID_PREFIX + requestCounter.toString(36).toUpperCase().padStart(12, '0');
+}
+
+function header(request: ApiRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** The wire operations served by `database` now (those whose method it has). */
+export function servedOperations(database: Database): string[] {
+  return [...OPERATIONS.values()].filter((operation) => methodOf(database, operation) !== undefined).map((operation) => operation.name);
+}
+
+type OperationMethod = (input: unknown) => Promise<unknown>;
+
+function methodOf(database: Database, operation: Operation): OperationMethod | undefined {
+  // Dynamic dispatch by the operation table's fixed method names (never a request string), so an
+  // operation is served as soon as the Database grows its method.
+  const method = (database as unknown as Record<string, unknown>)[operation.method];
+  return typeof method === 'function' ? (method as OperationMethod) : undefined;
+}
+
+export class RequestPipeline {
+  readonly #database: Database;
+  readonly #authenticator: Authenticator | undefined;
+  readonly #logger: Logger;
+  readonly #healthBody: Uint8Array;
+
+  constructor(options: PipelineOptions) {
+    this.#database = options.database;
+    this.#authenticator = options.authenticator;
+    this.#logger = options.logger ?? SILENT_LOGGER;
+    this.#healthBody = Buffer.from(`healthy: dynamodb.${options.region ?? 'us-east-1'}.amazonaws.com `, 'utf8');
+  }
+
+  async handle(request: ApiRequest): Promise<ApiResponse> {
+    const requestId = nextRequestId();
+    const headers: Record<string, string> = { 'x-amzn-RequestId': requestId };
+    if (header(request, 'origin') !== undefined) {
+      headers['Access-Control-Allow-Origin'] = '*';
+      headers['Access-Control-Expose-Headers'] = 'x-amzn-RequestId,x-amz-crc32';
+      if (request.method === 'OPTIONS') return this.#preflight(request, headers);
+    }
+    if (request.method === 'GET') return this.#health(request, headers);
+    let operationName: string | undefined;
+    try {
+      const contentType = (header(request, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+      if (request.method !== 'POST' || (request.body.length > 0 && !JSON_CONTENT_TYPES.has(contentType))) {
+        return finish(404, headers, UNKNOWN_OPERATION_BODY);
+      }
+      headers['Content-Type'] = contentType === 'application/x-amz-json-1.0' || contentType === 'application/x-amz-json-1.1' ? contentType : 'application/json';
+      // The server refuses larger bodies before buffering them; this covers the in-process transport.
+      if (request.body.length > REQUEST_BODY_BYTES_MAX) return finish(413, headers, EMPTY);
+      const body = await this.#decodeBody(request);
+      if (body === undefined) return finish(413, headers, EMPTY);
+      const text = body.length === 0 ? '' : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+      const data = text === '' ? undefined : parseJson(text);
+      const target = header(request, 'x-amz-target') ?? '';
+      const operation = target.startsWith(TARGET_PREFIX) ? OPERATIONS.get(target.slice(TARGET_PREFIX.length)) : undefined;
+      const method = operation === undefined ? undefined : methodOf(this.#database, operation);
+      if (operation === undefined || method === undefined) throw new ProtocolError('UnknownOperationException');
+      operationName = operation.name;
+      this.#authenticator?.check(request);
+      if (text === '') throw new ProtocolError('SerializationException');
+      if (operation.input !== undefined) decodeShape(data, operation.input);
+      const output = await method.call(this.#database, data);
+      const encoded = operation.output === undefined ? output : encodeShape(output, operation.output);
+      return await this.#json(request, 200, headers, encoded);
+    } catch (error) {
+      const wire = toWireError(error);
+      if (wire.unexpected) this.#logger.error('internal error', { requestId, operation: operationName, error });
+      else if (this.#logger.enabled('debug')) this.#logger.debug('request failed', { requestId, operation: operationName, type: wire.body['__type'] });
+      headers['Content-Type'] ??= 'application/x-amz-json-1.0';
+      return this.#json(request, wire.statusCode, headers, wire.body);
+    }
+  }
+
+  /** The body with Content-Encoding undone; undefined when it decompresses beyond the bound (413). */
+  async #decodeBody(request: ApiRequest): Promise<Uint8Array | undefined> {
+    const encoding = (header(request, 'content-encoding') ?? '').trim().toLowerCase();
+    if (encoding === '' || encoding === 'identity' || request.body.length === 0) return request.body;
+    if (encoding !== 'gzip' && encoding !== 'x-gzip') {
+      throw new ProtocolError('SerializationException', `Unsupported Content-Encoding: ${encoding}`);
+    }
+    try {
+      return await gunzip(request.body, { maxOutputLength: REQUEST_BODY_BYTES_MAX });
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') return undefined;
+      // Corrupt or truncated gzip: the body cannot be read, like malformed JSON.
+      throw new ProtocolError('SerializationException');
+    }
+  }
+
+  async #json(request: ApiRequest, statusCode: number, headers: Record<string, string>, value: unknown): Promise<ApiResponse> {
+    let body: Uint8Array = Buffer.from(JSON.stringify(value), 'utf8');
+    if (acceptsGzip(header(request, 'accept-encoding'))) {
+      body = body.length <= GZIP_INLINE_BYTES_MAX ? zlib.gzipSync(body) : await gzip(body);
+      headers['Content-Encoding'] = 'gzip';
+    }
+    return finish(statusCode, headers, body);
+  }
+
+  #health(request: ApiRequest, headers: Record<string, string>): ApiResponse {
+    const path = request.url.split('?', 1)[0];
+    if (path === '/health') {
+      const body = Buffer.from(JSON.stringify({ status: 'healthy', operations: servedOperations(this.#database) }), 'utf8');
+      return finish(200, { ...headers, 'Content-Type': 'application/json' }, body);
+    }
+    return finish(200, { ...headers, 'Content-Type': 'text/plain' }, this.#healthBody);
+  }
+
+  #preflight(request: ApiRequest, headers: Record<string, string>): ApiResponse {
+    const requestHeaders = header(request, 'access-control-request-headers');
+    const requestMethod = header(request, 'access-control-request-method');
+    if (requestHeaders !== undefined) headers['Access-Control-Allow-Headers'] = requestHeaders;
+    if (requestMethod !== undefined) headers['Access-Control-Allow-Methods'] = requestMethod;
+    headers['Access-Control-Max-Age'] = '172800';
+    return finish(200, headers, EMPTY);
+  }
+}
+
+function finish(statusCode: number, headers: Record<string, string>, body: Uint8Array): ApiResponse {
+  headers['x-amz-crc32'] = String(crc32(body));
+  headers['Content-Length'] = String(body.length);
+  return { statusCode, headers, body };
+}
+
+/** Whether an Accept-Encoding header admits gzip (a `gzip;q=0` refusal is honoured). */
+export function acceptsGzip(acceptEncoding: string | undefined): boolean {
+  if (acceptEncoding === undefined) return false;
+  for (const part of acceptEncoding.split(',')) {
+    const [coding, ...params] = part.split(';').map((s) => s.trim().toLowerCase());
+    if (coding !== 'gzip' && coding !== 'x-gzip') continue;
+    return !params.some((param) => /^q=0(\.0*)?$/.test(param));
+  }
+  return false;
+}
