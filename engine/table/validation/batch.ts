@@ -13,13 +13,13 @@
  *
  * Pure and synchronous.
  */
-import { checkLegacyMix } from '../../expressions/legacy.js';
 import { ValidationException } from '../../model/errors.js';
 import { checkItemSize } from '../../model/item-size.js';
 import { MULTIPLE_TYPES_MESSAGE } from '../../model/validate.js';
 import { BATCH_GET_KEYS_MAX, BATCH_WRITE_REQUESTS_MAX, TABLE_NAME_LENGTH_MAX, TABLE_NAME_LENGTH_MIN } from '../../limits.js';
 import {
   attributeMap,
+  checkMixing,
   ATTRIBUTES_TO_GET,
   BOOLEAN,
   checkAttributesToGet,
@@ -84,7 +84,7 @@ export function validateBatchGetItemRequest(input: unknown): BatchGetItemInput {
   let keyCount = 0;
   for (const tableName of Object.keys(requestItems)) {
     const request = requestItems[tableName]!;
-    checkLegacyMix('BatchGetItem', request);
+    checkMixing('BatchGetItem', request);
     const seen = new Set<string>();
     for (const key of request['Keys'] as unknown[]) {
       const fingerprint = keyFingerprint(checkValues(key));

@@ -11,11 +11,12 @@ import type { AttributeValue, Item } from '../../model/attribute-value.js';
 import { ValidationException } from '../../model/errors.js';
 import { base64 } from '../../model/validate.js';
 import {
+  checkLegacyMix,
   translateAttributesToGet,
   translateExpected,
   translateFilter,
 } from '../../expressions/legacy.js';
-import type { ConditionalOperator, ExpectedAttributeValue, LegacyCondition } from '../../expressions/legacy.js';
+import type { ConditionalOperator, ExpectedAttributeValue, LegacyCondition, LegacyOperation } from '../../expressions/legacy.js';
 import { ATTRIBUTES_TO_GET_MAX, TABLE_NAME_LENGTH_MAX, TABLE_NAME_LENGTH_MIN } from '../../limits.js';
 import { Deferred, setOwn } from './shape.js';
 import type { Json, ListSpec, MapSpec, Spec, StringSpec, StructSpec, ValueSpec } from './shape.js';
@@ -78,6 +79,29 @@ export function struct(members: Readonly<Record<string, Spec>>, notNull = false)
 }
 
 // ---- Custom-phase checks ---------------------------------------------------------------------------
+
+const LEGACY_MEMBERS: Readonly<Record<LegacyOperation, readonly string[]>> = {
+  GetItem: ['AttributesToGet'],
+  BatchGetItem: ['AttributesToGet'],
+  PutItem: ['Expected'],
+  DeleteItem: ['Expected'],
+  UpdateItem: ['AttributeUpdates', 'Expected'],
+  Query: ['AttributesToGet', 'QueryFilter', 'ConditionalOperator', 'KeyConditions'],
+  Scan: ['AttributesToGet', 'ScanFilter', 'ConditionalOperator'],
+};
+
+/**
+ * checkLegacyMix (engine/expressions owns the rules and messages), skipped on the common path
+ * where it cannot fail: no placeholder maps and no legacy parameter.
+ */
+export function checkMixing(operation: LegacyOperation, data: Json): void {
+  if (data['ExpressionAttributeNames'] === undefined && data['ExpressionAttributeValues'] === undefined) {
+    let legacy = false;
+    for (const name of LEGACY_MEMBERS[operation]) if (data[name] !== undefined) legacy = true;
+    if (!legacy) return;
+  }
+  checkLegacyMix(operation, data);
+}
 
 function raise(deferred: Deferred, prefix: string): never {
   if (prefix === '') throw deferred.error;

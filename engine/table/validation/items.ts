@@ -8,12 +8,13 @@
  *
  * Pure and synchronous.
  */
-import { checkLegacyMix, translateAttributeUpdates } from '../../expressions/legacy.js';
+import { translateAttributeUpdates } from '../../expressions/legacy.js';
 import type { AttributeValueUpdate } from '../../expressions/legacy.js';
 import { ValidationException } from '../../model/errors.js';
 import { checkItemSize } from '../../model/item-size.js';
 import {
   attributeMap,
+  checkMixing,
   ATTRIBUTES_TO_GET,
   BOOLEAN,
   checkAttributesToGet,
@@ -111,7 +112,7 @@ function finish(data: Json): Json {
 
 export function validatePutItemRequest(input: unknown): PutItemInput {
   const data = checkRequest(input, PUT_ITEM);
-  checkLegacyMix('PutItem', data);
+  checkMixing('PutItem', data);
   const item = checkValues(data['Item']);
   checkReturnValuesAllOld(data['ReturnValues']);
   checkItemSize(item);
@@ -121,7 +122,7 @@ export function validatePutItemRequest(input: unknown): PutItemInput {
 
 export function validateGetItemRequest(input: unknown): GetItemInput {
   const data = checkRequest(input, GET_ITEM);
-  checkLegacyMix('GetItem', data);
+  checkMixing('GetItem', data);
   checkValues(data['Key']);
   checkAttributesToGet(data['AttributesToGet']);
   return data as unknown as GetItemInput; // every member checked against GET_ITEM above
@@ -129,7 +130,7 @@ export function validateGetItemRequest(input: unknown): GetItemInput {
 
 export function validateDeleteItemRequest(input: unknown): DeleteItemInput {
   const data = checkRequest(input, DELETE_ITEM);
-  checkLegacyMix('DeleteItem', data);
+  checkMixing('DeleteItem', data);
   checkValues(data['Key']);
   // [UNVERIFIED] position: the fact sheet gives DeleteItem PutItem's rule and message (§3).
   checkReturnValuesAllOld(data['ReturnValues']);
@@ -139,7 +140,7 @@ export function validateDeleteItemRequest(input: unknown): DeleteItemInput {
 
 export function validateUpdateItemRequest(input: unknown): UpdateItemInput {
   const data = checkRequest(input, UPDATE_ITEM);
-  checkLegacyMix('UpdateItem', data);
+  checkMixing('UpdateItem', data);
   checkValues(data['Key']);
   const updates = data['AttributeUpdates'] as Record<string, Json> | undefined;
   if (updates !== undefined) {

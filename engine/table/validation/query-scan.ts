@@ -10,11 +10,11 @@
  *
  * Pure and synchronous.
  */
-import { checkLegacyMix } from '../../expressions/legacy.js';
 import { ValidationException } from '../../model/errors.js';
 import { SCAN_TOTAL_SEGMENTS_MAX } from '../../limits.js';
 import {
   attributeMap,
+  checkMixing,
   ATTRIBUTES_TO_GET,
   BOOLEAN,
   checkAttributesToGet,
@@ -102,7 +102,7 @@ function finish(data: Json): Json {
 
 export function validateQueryRequest(input: unknown): QueryInput {
   const data = checkRequest(input, QUERY);
-  checkLegacyMix('Query', data);
+  checkMixing('Query', data);
   checkConditions(data['QueryFilter'], data['ConditionalOperator']);
   checkAttributesToGet(data['AttributesToGet']);
   checkStartKey(data['ExclusiveStartKey']);
@@ -121,7 +121,7 @@ export function validateQueryRequest(input: unknown): QueryInput {
 
 export function validateScanRequest(input: unknown): ScanInput {
   const data = checkRequest(input, SCAN);
-  checkLegacyMix('Scan', data);
+  checkMixing('Scan', data);
   checkAttributesToGet(data['AttributesToGet']);
   checkConditions(data['ScanFilter'], data['ConditionalOperator']);
   checkStartKey(data['ExclusiveStartKey']);

@@ -110,6 +110,39 @@ export function resolveTableName(nameOrArn: string): string {
 
 // ---- Phase 1: decode -----------------------------------------------------------------------------
 
+/**
+ * What the engine precomputes once per structure spec (specs are module constants): member names
+ * in spec order, a name → spec map for the decoder's fast path, and the members phases 2 and 3
+ * must visit (most members have neither a required flag nor a constraint).
+ */
+interface Plan {
+  names: readonly string[];
+  byName: ReadonlyMap<string, Spec>;
+  gated: readonly string[];
+  constrained: readonly string[];
+}
+const plans = new WeakMap<StructSpec, Plan>();
+function planOf(spec: StructSpec): Plan {
+  let plan = plans.get(spec);
+  if (plan === undefined) {
+    const names = Object.keys(spec.members);
+    plan = {
+      names,
+      byName: new Map(names.map((name) => [name, spec.members[name]!])),
+      gated: names.filter((name) => {
+        const member = spec.members[name]!;
+        return member.required === true || (member.type === 'String' && member.tableName === true);
+      }),
+      constrained: names.filter((name) => hasConstraints(spec.members[name]!)),
+    };
+    plans.set(spec, plan);
+  }
+  return plan;
+}
+function memberNames(spec: StructSpec): readonly string[] {
+  return planOf(spec).names;
+}
+
 function numberClass(value: number): string {
   if (!Number.isInteger(value)) return 'java.lang.Double';
   if (value >= -32768 && value <= 32767) return 'java.lang.Short';
@@ -199,32 +232,65 @@ export function decode(value: unknown, spec: Spec): unknown {
         if (Array.isArray(value)) throw new SerializationException('Start of list found where not expected');
         throw new SerializationException('Expected map or null');
       }
-      let changed = false;
-      const out: Json = {};
-      for (const key of Object.keys(value)) {
+      // Copy on the first change only: a valid, canonical map is returned as is.
+      let out: Json | undefined;
+      const resolveKeys = spec.keys?.arn === true;
+      for (const key in value) {
+        if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
         const element = value[key];
         const decoded = decodeElement(element, spec.member);
-        const name = spec.keys?.arn === true ? resolveTableName(key) : key;
-        if (decoded !== element || name !== key) changed = true;
-        setOwn(out, name, decoded);
+        const name = resolveKeys ? resolveTableName(key) : key;
+        if ((decoded !== element || name !== key) && out === undefined) out = copyBefore(value, key, resolveKeys);
+        if (out !== undefined) setOwn(out, name, decoded);
       }
-      return changed ? out : value;
+      return out ?? value;
     }
     case 'Structure': {
       if (!isObject(value)) {
         if (Array.isArray(value)) throw new SerializationException('Start of list found where not expected');
         throw new SerializationException('Expected null');
       }
-      const out: Json = {};
-      for (const name of Object.keys(spec.members)) {
-        const member = value[name];
-        if (member === null || member === undefined) continue; // absent on the wire
-        const decoded = decode(member, spec.members[name]!);
-        if (decoded !== undefined) out[name] = decoded;
-      }
-      return out;
+      return decodeStructure(value, spec);
     }
   }
+}
+
+/**
+ * A structure's known, non-null members. The fast path walks the input's own (few) members; when
+ * one has the wrong JSON type the walk is redone in spec order, so the error reported is the one
+ * the service reports first.
+ */
+function decodeStructure(value: Json, spec: StructSpec): Json {
+  const plan = planOf(spec);
+  const out: Json = {};
+  try {
+    for (const name in value) {
+      const member = plan.byName.get(name);
+      if (member === undefined || !Object.prototype.hasOwnProperty.call(value, name)) continue;
+      const raw = value[name];
+      if (raw === null || raw === undefined) continue; // absent on the wire
+      const decoded = decode(raw, member);
+      if (decoded !== undefined) out[name] = decoded;
+    }
+  } catch (error) {
+    if (!(error instanceof SerializationException)) throw error;
+    for (const name of plan.names) {
+      const raw = value[name];
+      if (raw !== null && raw !== undefined) decode(raw, spec.members[name]!); // throws the first in spec order
+    }
+    throw error;
+  }
+  return out;
+}
+
+/** The entries of `map` before `stop` (already decoded unchanged), keys resolved as the caller does. */
+function copyBefore(map: Json, stop: string, resolveKeys: boolean): Json {
+  const out: Json = {};
+  for (const key in map) {
+    if (key === stop) break;
+    if (Object.prototype.hasOwnProperty.call(map, key)) setOwn(out, resolveKeys ? resolveTableName(key) : key, map[key]);
+  }
+  return out;
 }
 
 /** A list element or map entry: null stays null (an empty structure for structures). */
@@ -277,25 +343,61 @@ function matches(pattern: string, text: string): boolean {
   return regex.test(text);
 }
 
+/** Whether any constraint can fail in this spec's subtree (most attribute-value maps: none). */
+const constrained = new WeakMap<Spec, boolean>();
+function hasConstraints(spec: Spec): boolean {
+  let known = constrained.get(spec);
+  if (known !== undefined) return known;
+  switch (spec.type) {
+    case 'AttributeValue':
+    case 'Boolean':
+      known = spec.notNull === true;
+      break;
+    case 'String':
+      known = spec.notNull === true || spec.regex !== undefined || spec.lengthMin !== undefined || spec.lengthMax !== undefined || spec.enum !== undefined;
+      break;
+    case 'Integer':
+    case 'Long':
+      known = spec.notNull === true || spec.min !== undefined || spec.max !== undefined;
+      break;
+    case 'List':
+      known = spec.notNull === true || spec.lengthMin !== undefined || spec.lengthMax !== undefined || hasConstraints(spec.member);
+      break;
+    case 'Map':
+      known = spec.notNull === true || spec.lengthMin !== undefined || spec.keys !== undefined || spec.values !== undefined || hasConstraints(spec.member);
+      break;
+    case 'Structure':
+      known = spec.notNull === true || memberNames(spec).some((name) => hasConstraints(spec.members[name]!));
+      break;
+  }
+  constrained.set(spec, known);
+  return known;
+}
+
 function check(name: string, value: unknown, spec: Spec, parent: string, out: Constraints): void {
-  const path = parent === '' ? lowerFirst(name) : `${parent}.${lowerFirst(name)}`;
+  if (!hasConstraints(spec)) return;
   const absent = value === null || value === undefined;
-  if (spec.notNull === true && absent) out.fail(path, value, NOT_NULL);
-  if (absent) return;
+  if (absent && spec.notNull !== true) return;
+  // The path is built only when something fails or a container's members need it as their parent.
+  const pathOf = () => (parent === '' ? lowerFirst(name) : `${parent}.${lowerFirst(name)}`);
+  if (absent) {
+    out.fail(pathOf(), value, NOT_NULL);
+    return;
+  }
   switch (spec.type) {
     case 'String': {
       const text = value as string; // decoded
-      if (spec.regex !== undefined && !matches(spec.regex, text)) out.fail(path, text, regexText(spec.regex));
-      if (spec.lengthMin !== undefined && text.length < spec.lengthMin) out.fail(path, text, lengthMinText(spec.lengthMin));
-      if (spec.lengthMax !== undefined && text.length > spec.lengthMax) out.fail(path, text, lengthMaxText(spec.lengthMax));
-      if (spec.enum !== undefined && !spec.enum.includes(text)) out.fail(path, text, `Member must satisfy enum value set: [${spec.enum.join(', ')}]`);
+      if (spec.regex !== undefined && !matches(spec.regex, text)) out.fail(pathOf(), text, regexText(spec.regex));
+      if (spec.lengthMin !== undefined && text.length < spec.lengthMin) out.fail(pathOf(), text, lengthMinText(spec.lengthMin));
+      if (spec.lengthMax !== undefined && text.length > spec.lengthMax) out.fail(pathOf(), text, lengthMaxText(spec.lengthMax));
+      if (spec.enum !== undefined && !spec.enum.includes(text)) out.fail(pathOf(), text, `Member must satisfy enum value set: [${spec.enum.join(', ')}]`);
       return;
     }
     case 'Integer':
     case 'Long': {
       const number = value as number;
-      if (spec.min !== undefined && !(number >= spec.min)) out.fail(path, number, `Member must have value greater than or equal to ${spec.min}`);
-      if (spec.max !== undefined && !(number <= spec.max)) out.fail(path, number, `Member must have value less than or equal to ${spec.max}`);
+      if (spec.min !== undefined && !(number >= spec.min)) out.fail(pathOf(), number, `Member must have value greater than or equal to ${spec.min}`);
+      if (spec.max !== undefined && !(number <= spec.max)) out.fail(pathOf(), number, `Member must have value less than or equal to ${spec.max}`);
       return;
     }
     case 'Boolean':
@@ -303,21 +405,24 @@ function check(name: string, value: unknown, spec: Spec, parent: string, out: Co
       return;
     case 'List': {
       const list = value as unknown[];
-      if (spec.lengthMin !== undefined && list.length < spec.lengthMin) out.fail(path, list, lengthMinText(spec.lengthMin));
-      if (spec.lengthMax !== undefined && list.length > spec.lengthMax) out.fail(path, list, lengthMaxText(spec.lengthMax));
+      if (spec.lengthMin !== undefined && list.length < spec.lengthMin) out.fail(pathOf(), list, lengthMinText(spec.lengthMin));
+      if (spec.lengthMax !== undefined && list.length > spec.lengthMax) out.fail(pathOf(), list, lengthMaxText(spec.lengthMax));
+      if (!hasConstraints(spec.member)) return;
+      const path = pathOf();
       for (let i = 0; i < list.length; i++) check('member', list[i], spec.member, `${path}.${i + 1}`, out);
       return;
     }
     case 'Map': {
       const map = value as Json;
+      if (spec.lengthMin === undefined && spec.keys === undefined && spec.values === undefined && !hasConstraints(spec.member)) return;
       const keys = Object.keys(map);
-      if (spec.lengthMin !== undefined && keys.length < spec.lengthMin) out.fail(path, map, lengthMinText(spec.lengthMin));
+      if (spec.lengthMin !== undefined && keys.length < spec.lengthMin) out.fail(pathOf(), map, lengthMinText(spec.lengthMin));
       const keyRule = spec.keys;
       if (keyRule !== undefined) {
         for (const key of keys) {
           if (key.length <= keyRule.lengthMax && key.length >= keyRule.lengthMin && matches(keyRule.regex, key)) continue;
           const rules = [lengthMaxText(keyRule.lengthMax), lengthMinText(keyRule.lengthMin), regexText(keyRule.regex)];
-          out.fail(path, map, `Map keys must satisfy constraint: [${rules.join(', ')}]`);
+          out.fail(pathOf(), map, `Map keys must satisfy constraint: [${rules.join(', ')}]`);
         }
       }
       const valueRule = spec.values;
@@ -325,27 +430,35 @@ function check(name: string, value: unknown, spec: Spec, parent: string, out: Co
         for (const key of keys) {
           const length = lengthOf(map[key]);
           if (length <= valueRule.lengthMax && length >= valueRule.lengthMin) continue;
-          out.fail(path, map, `Map value must satisfy constraint: [${lengthMaxText(valueRule.lengthMax)}, ${lengthMinText(valueRule.lengthMin)}]`);
+          out.fail(pathOf(), map, `Map value must satisfy constraint: [${lengthMaxText(valueRule.lengthMax)}, ${lengthMinText(valueRule.lengthMin)}]`);
         }
       }
+      if (!hasConstraints(spec.member)) return;
+      const path = pathOf();
       for (let i = keys.length - 1; i >= 0; i--) check('member', map[keys[i]!], spec.member, `${path}.${keys[i]!}`, out);
       return;
     }
     case 'Structure': {
       const struct = value as Json;
-      for (const member of Object.keys(spec.members)) check(member, struct[member], spec.members[member]!, path, out);
+      const path = pathOf();
+      for (const member of planOf(spec).constrained) check(member, struct[member], spec.members[member]!, path, out);
       return;
     }
   }
 }
 
-/**
- * Phases 1–3 for one request: returns the decoded request (only known, non-null members; values
- * validated or Deferred) for the operation's own checks.
- */
+/** The request-level structure spec of each operation's member table. */
+const requestSpecs = new WeakMap<Readonly<Record<string, Spec>>, StructSpec>();
+
 export function checkRequest(input: unknown, members: Readonly<Record<string, Spec>>): Json {
-  const data = decode(input ?? {}, { type: 'Structure', members }) as Json;
-  for (const name of Object.keys(members)) {
+  let request = requestSpecs.get(members);
+  if (request === undefined) {
+    request = { type: 'Structure', members };
+    requestSpecs.set(members, request);
+  }
+  const data = decode(input ?? {}, request) as Json;
+  const plan = planOf(request);
+  for (const name of plan.gated) {
     const spec = members[name]!;
     const value = data[name];
     if (spec.required === true && value === undefined) {
@@ -358,7 +471,7 @@ export function checkRequest(input: unknown, members: Readonly<Record<string, Sp
     }
   }
   const constraints = new Constraints();
-  for (const name of Object.keys(members)) check(name, data[name], members[name]!, '', constraints);
+  for (const name of plan.constrained) check(name, data[name], members[name]!, '', constraints);
   const count = constraints.errors.length;
   if (count > 0) {
     throw new ValidationException(`${count} validation error${count > 1 ? 's' : ''} detected: ${constraints.errors.join('; ')}`);

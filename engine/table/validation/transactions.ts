@@ -11,13 +11,13 @@
  *
  * Pure and synchronous.
  */
-import { checkLegacyMix } from '../../expressions/legacy.js';
 import type { LegacyOperation } from '../../expressions/legacy.js';
 import { ValidationException } from '../../model/errors.js';
 import { checkItemSize } from '../../model/item-size.js';
 import { CLIENT_REQUEST_TOKEN_LENGTH_MAX, TRANSACT_ITEMS_MAX } from '../../limits.js';
 import {
   attributeMap,
+  checkMixing,
   checkValues,
   EXPRESSION_NAMES,
   EXPRESSION_VALUES,
@@ -96,7 +96,7 @@ export function validateTransactWriteItemsRequest(input: unknown): TransactWrite
     const request = element[name] as Json;
     if (name === 'Put') checkItemSize(checkValues(request['Item']));
     else checkValues(request['Key']);
-    checkLegacyMix(MIX_RULES[name], request);
+    checkMixing(MIX_RULES[name], request);
     const values = expressionValues(request['ExpressionAttributeValues']);
     if (values !== undefined) request['ExpressionAttributeValues'] = values;
   }
@@ -108,7 +108,7 @@ export function validateTransactGetItemsRequest(input: unknown): TransactGetItem
   for (const element of data['TransactItems'] as Json[]) {
     const get = element['Get'] as Json;
     checkValues(get['Key']);
-    checkLegacyMix('GetItem', get);
+    checkMixing('GetItem', get);
   }
   return data as unknown as TransactGetItemsInput; // every member checked against TRANSACT_GET above
 }
