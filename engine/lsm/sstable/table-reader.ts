@@ -13,7 +13,7 @@
  * 3. Values returned by get() and by iterators may be views into cached blocks: never mutate them;
  *    copy to keep them beyond the caller's immediate use if that matters to you (blocks are immutable,
  *    so a view stays correct, but it pins the whole block in memory).
- * 4. The cache key is (fileNumber, block offset); file numbers are never reused, so cached blocks
+ * 4. The cache key is (fileNumber, block index); file numbers are never reused, so cached blocks
  *    outlive close() and stay valid if the table is opened again.
  */
 import { ClosedError, CorruptionError } from '../../util/errors.js';
@@ -21,7 +21,7 @@ import { readUint32LE } from '../../util/bytes.js';
 import type { ReadableFile } from '../../vfs/types.js';
 import { DELETED, ValueType, type LookupResult } from '../internal-key.js';
 import type { InternalIterator } from '../iterator.js';
-import type { BlockCache } from './block-cache.js';
+import type { BlockCache, CachedFile } from './block-cache.js';
 import { BlockIterator, decodeBlock, type DecodedBlock } from './block-reader.js';
 import { BloomFilterReader } from './bloom.js';
 import { lz4Uncompress } from './compression.js';
@@ -60,6 +60,8 @@ export class TableReader {
   readonly index: TableIndex;
   readonly #file: ReadableFile;
   readonly #cache: BlockCache | undefined;
+  /** This file's slots in the cache (undefined without a cache). */
+  readonly #cachedFile: CachedFile | undefined;
   readonly #verifyChecksums: boolean;
   readonly #filter: BloomFilterReader | undefined;
   /** Reused by get(): lookups are synchronous, so one suffices. */
@@ -78,6 +80,7 @@ export class TableReader {
     this.fileNumber = fileNumber;
     this.fileBytes = file.size;
     this.#cache = options.cache;
+    this.#cachedFile = options.cache?.file(fileNumber, index.blockCount);
     this.#verifyChecksums = options.verifyChecksums;
     this.properties = properties;
     this.#filter = filter;
@@ -152,15 +155,16 @@ export class TableReader {
   /** Data block `blockIndex`, from the cache or the file (verified, decoded, then cached if asked). */
   dataBlock(blockIndex: number, fillCache: boolean): DecodedBlock {
     if (this.#closed) throw new ClosedError(`sstable ${this.fileNumber} is closed`);
-    const offset = this.index.blockOffsets[blockIndex]!;
     const cache = this.#cache;
-    if (cache !== undefined) {
-      const cached = cache.lookup(this.fileNumber, offset);
+    const cachedFile = this.#cachedFile;
+    if (cache !== undefined && cachedFile !== undefined) {
+      const cached = cache.lookup(cachedFile, blockIndex);
       if (cached !== undefined) return cached;
     }
+    const offset = this.index.blockOffsets[blockIndex]!;
     const handle = { offset, size: this.index.blockSizes[blockIndex]! };
     const block = decodeBlock(readBlock(this.#file, this.fileNumber, handle, this.#verifyChecksums), this.fileNumber, offset);
-    if (cache !== undefined && fillCache) cache.insert(this.fileNumber, offset, block);
+    if (cache !== undefined && cachedFile !== undefined && fillCache) cache.insert(cachedFile, blockIndex, block);
     return block;
   }
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ValueType } from '../../../engine/lsm/internal-key.js';
 import { BlockCache } from '../../../engine/lsm/sstable/index.js';
@@ -13,61 +14,103 @@ describe('BlockCache', () => {
   it('evicts least recently used blocks to stay within its byte budget', () => {
     const charge = block(1000).chargeBytes;
     const cache = new BlockCache(charge * 3);
-    cache.insert(1, 0, block(1000));
-    cache.insert(1, 1000, block(1000));
-    cache.insert(1, 2000, block(1000));
+    const one = cache.file(1, 3);
+    const two = cache.file(2, 1);
+    cache.insert(one, 0, block(1000));
+    cache.insert(one, 1, block(1000));
+    cache.insert(one, 2, block(1000));
     expect(cache.stats).toMatchObject({ entries: 3, bytes: charge * 3 });
-    expect(cache.lookup(1, 0)).toBeDefined(); // 0 is now the most recent; 1000 the least
-    cache.insert(2, 0, block(1000));
+    expect(cache.lookup(one, 0)).toBeDefined(); // 0 is now the most recent; 1 the least
+    cache.insert(two, 0, block(1000));
     expect(cache.stats).toMatchObject({ entries: 3, bytes: charge * 3 });
-    expect(cache.lookup(1, 1000)).toBeUndefined();
-    expect(cache.lookup(1, 0)).toBeDefined();
-    expect(cache.lookup(1, 2000)).toBeDefined();
-    expect(cache.lookup(2, 0)).toBeDefined();
+    expect(cache.lookup(one, 1)).toBeUndefined();
+    expect(one.slots[1]).toBeUndefined(); // eviction clears the file's slot
+    expect(cache.lookup(one, 0)).toBeDefined();
+    expect(cache.lookup(one, 2)).toBeDefined();
+    expect(cache.lookup(two, 0)).toBeDefined();
     expect(cache.stats.hits).toBe(4);
     expect(cache.stats.misses).toBe(1);
     // A larger block pushes out as many as it needs.
-    cache.insert(3, 0, block(2000));
+    const three = cache.file(3, 1);
+    cache.insert(three, 0, block(2000));
     expect(cache.stats.bytes).toBeLessThanOrEqual(cache.capacityBytes);
-    expect(cache.lookup(3, 0)).toBeDefined();
+    expect(cache.lookup(three, 0)).toBeDefined();
     expect(cache.stats.entries).toBe(2);
   });
 
   it('never caches a block larger than the whole budget, and a zero budget caches nothing', () => {
     const cache = new BlockCache(500);
-    cache.insert(1, 0, block(1000));
+    cache.insert(cache.file(1, 1), 0, block(1000));
     expect(cache.stats.entries).toBe(0);
     const none = new BlockCache(0);
-    none.insert(1, 0, block(10));
-    expect(none.lookup(1, 0)).toBeUndefined();
+    const file = none.file(1, 1);
+    none.insert(file, 0, block(10));
+    expect(none.lookup(file, 0)).toBeUndefined();
   });
 
   it('evicts one file and keeps the others', () => {
     const cache = new BlockCache(1 << 20);
-    for (let offset = 0; offset < 5; offset++) {
-      cache.insert(1, offset * 100, block(100));
-      cache.insert(2, offset * 100, block(100));
+    const one = cache.file(1, 5);
+    const two = cache.file(2, 5);
+    for (let index = 0; index < 5; index++) {
+      cache.insert(one, index, block(100));
+      cache.insert(two, index, block(100));
     }
     cache.evictFile(1);
     expect(cache.stats.entries).toBe(5);
-    expect(cache.lookup(1, 0)).toBeUndefined();
-    expect(cache.lookup(2, 400)).toBeDefined();
+    expect(cache.lookup(one, 0)).toBeUndefined();
+    expect(cache.lookup(two, 4)).toBeDefined();
+    // A reader still holding the evicted file's slots cannot refill them behind the cache's back.
+    cache.insert(one, 0, block(100));
+    expect(cache.stats.entries).toBe(5);
+    expect(cache.file(1, 5)).not.toBe(one);
     cache.evictFile(99);
     cache.clear();
     expect(cache.stats).toMatchObject({ entries: 0, bytes: 0 });
+    expect(two.slots.every((slot) => slot === undefined)).toBe(true);
   });
 
-  it('keeps large file numbers apart even where keys may collide', () => {
+  it('keeps files apart, however large their numbers', () => {
     const cache = new BlockCache(1 << 20);
     const a = block(100);
     const b = block(100);
-    const big = 2 ** 40; // fileNumber × 2^32 + offset is inexact here
-    cache.insert(big, 0, a);
-    cache.insert(big + 1, 0, b);
-    const foundA = cache.lookup(big, 0);
-    const foundB = cache.lookup(big + 1, 0);
-    expect(foundA === undefined || foundA === a).toBe(true);
-    expect(foundB).toBe(b);
+    const big = 2 ** 40;
+    cache.insert(cache.file(big, 1), 0, a);
+    cache.insert(cache.file(big + 1, 1), 0, b);
+    expect(cache.lookup(cache.file(big, 1), 0)).toBe(a);
+    expect(cache.lookup(cache.file(big + 1, 1), 0)).toBe(b);
+  });
+
+  it('keeps the byte budget and the recency list consistent under random operations', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom('insert', 'lookup', 'evict'), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 7 }), fc.integer({ min: 16, max: 400 })), { maxLength: 200 }),
+        (operations) => {
+          const cache = new BlockCache(1500);
+          // A model: the most recent last.
+          let model: { file: number; index: number; charge: number }[] = [];
+          for (const [kind, fileNumber, index, bytes] of operations) {
+            const file = cache.file(fileNumber, 8);
+            const at = model.findIndex((e) => e.file === fileNumber && e.index === index);
+            if (kind === 'insert') {
+              const b = block(bytes);
+              cache.insert(file, index, b);
+              if (at >= 0) model.splice(at, 1);
+              model.push({ file: fileNumber, index, charge: b.chargeBytes });
+              while (model.reduce((sum, e) => sum + e.charge, 0) > cache.capacityBytes) model.shift();
+            } else if (kind === 'lookup') {
+              expect(cache.lookup(file, index) !== undefined).toBe(at >= 0);
+              if (at >= 0) model.push(...model.splice(at, 1));
+            } else {
+              cache.evictFile(fileNumber);
+              model = model.filter((e) => e.file !== fileNumber);
+            }
+            expect(cache.stats.entries).toBe(model.length);
+            expect(cache.stats.bytes).toBe(model.reduce((sum, e) => sum + e.charge, 0));
+          }
+        },
+      ),
+    );
   });
 
   it('serves repeated table reads from the cache, within the budget', async () => {
