@@ -127,8 +127,9 @@ export function validateScanRequest(input: unknown): ScanInput {
   checkStartKey(data['ExclusiveStartKey']);
   const segment = data['Segment'] as number | undefined;
   const totalSegments = data['TotalSegments'] as number | undefined;
-  // As the service: a Segment of 0 alone passes (it tests the value, not its presence).
-  if (segment !== undefined && segment !== 0 && totalSegments === undefined) {
+  // Each requires the other (API reference: ScanInput). dynalite lets Segment 0 through alone
+  // because it tests the value rather than its presence; that is dynalite's quirk, not the API's.
+  if (segment !== undefined && totalSegments === undefined) {
     throw new ValidationException('The TotalSegments parameter is required but was not present in the request when Segment parameter is present');
   }
   if (totalSegments !== undefined) {

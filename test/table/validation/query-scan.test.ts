@@ -161,7 +161,10 @@ describe('Scan', () => {
     validation(() => validateScanRequest(request), message);
   });
 
-  it('a Segment of 0 alone passes, as the service tests the value', () => {
-    expect(validateScanRequest({ TableName: 'abc', Segment: 0 }).Segment).toBe(0);
+  it('a Segment of 0 alone is rejected: each of Segment and TotalSegments requires the other', () => {
+    validation(
+      () => validateScanRequest({ TableName: 'abc', Segment: 0 }),
+      'The TotalSegments parameter is required but was not present in the request when Segment parameter is present',
+    );
   });
 });
