@@ -319,7 +319,9 @@ class Run {
 async function runSequence(specs: TableSpec[], ops: Op[]): Promise<void> {
   const clock = new ManualClock(START_MS);
   // The sweep loop stays off (interval 0): TTL deletes happen only at a 'tick', as in the model.
-  const db = await Database.open({ clock, ttlSweepIntervalMs: 0 });
+  // (A separate object, so this compiles before the TTL option has landed in DatabaseOptions.)
+  const options = { clock, ttlSweepIntervalMs: 0 };
+  const db = await Database.open(options);
   // The interface lists the operations as optional so this test runs before all of them exist.
   const api = db as unknown as Api;
   const capabilities = capabilitiesOf(api);
