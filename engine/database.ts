@@ -22,11 +22,19 @@ import type { Env } from './vfs/env.js';
 import { Catalog } from './table/catalog.js';
 import { TableContext, type DatabaseSettings } from './table/context.js';
 import { WriteCoordinator } from './table/write-coordinator.js';
+import { StaleReads } from './table/stale-reads.js';
+import { InvalidArgumentError } from './util/errors.js';
 import { deleteItem, getItem, putItem, updateItem } from './table/items.js';
 import { query } from './table/query.js';
 import { scan } from './table/scan.js';
 import { advanceStatuses, createTable, deleteTable, describeLimits, describeTable, listTables } from './table/tables.js';
 import type { Input } from './table/expressions-of.js';
+import { indexJobs, resumeBackfills, type IndexJobs } from './table/backfill.js';
+import { updateTable } from './table/update-table.js';
+import { describeTimeToLive, updateTimeToLive } from './table/ttl.js';
+import { TimeToLiveSweeper } from './table/ttl-sweeper.js';
+import { listTagsOfResource, tagResource, untagResource } from './table/tags.js';
+import { TIME_TO_LIVE_SWEEP_INTERVAL_MS_DEFAULT } from './limits.js';
 import { batchGetItem } from './table/batch-get.js';
 import { batchWriteItem } from './table/batch-write.js';
 import { IdempotencyCache } from './table/idempotency.js';
@@ -48,6 +56,15 @@ export interface DatabaseOptions {
   tableStatusDelayMs?: number;
   /** How long a GSI added by UpdateTable stays CREATING at least (default 0). */
   indexStatusDelayMs?: number;
+  /** How often expired TTL items are swept, on the injected clock (default 60 s; 0 disables the loop). */
+  ttlSweepIntervalMs?: number;
+  /**
+   * Eventual consistency as an option: eventually consistent reads (GetItem, BatchGetItem, Query and
+   * Scan without ConsistentRead) see the database as it was this many milliseconds ago (default 0).
+   */
+  eventualReadLagMs?: number;
+  /** GSI propagation delay: GSI reads see the index as it was this many milliseconds ago (default 0). */
+  indexPropagationLagMs?: number;
   /** Storage-engine tuning passed to the store. */
   memtableBytes?: number;
   blockCacheBytes?: number;
@@ -58,6 +75,9 @@ type Out<T> = Omit<T, '$metadata'>;
 
 export class Database {
   #closed = false;
+  /** Background work (GSI backfills and purges, the TTL sweeper); set by open, stopped by close. */
+  #indexJobs: IndexJobs | undefined;
+  #sweeper: TimeToLiveSweeper | undefined;
   /** ClientRequestTokens of TransactWriteItems (10-minute idempotency window on the injected clock). */
   readonly #transactionTokens: TransactionTokens = new IdempotencyCache();
 
@@ -88,9 +108,15 @@ export class Database {
         tableStatusDelayMs: options.tableStatusDelayMs ?? 0,
         indexStatusDelayMs: options.indexStatusDelayMs ?? 0,
       };
-      const context = new TableContext(store, catalog, new WriteCoordinator(store), clock, settings);
+      const staleReads = new StaleReads(store, clock, lagOption('eventualReadLagMs', options.eventualReadLagMs), lagOption('indexPropagationLagMs', options.indexPropagationLagMs));
+      const context = new TableContext(store, catalog, new WriteCoordinator(store, () => staleReads.recordWrite()), clock, settings, staleReads);
       await advanceStatuses(context);
-      return new Database(store, context);
+      resumeBackfills(context);
+      const database = new Database(store, context);
+      database.#indexJobs = indexJobs(context);
+      database.#sweeper = new TimeToLiveSweeper(context, options.ttlSweepIntervalMs ?? TIME_TO_LIVE_SWEEP_INTERVAL_MS_DEFAULT);
+      database.#sweeper.start();
+      return database;
     } catch (error) {
       await store.close();
       throw error;
@@ -100,6 +126,9 @@ export class Database {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#sweeper?.stop();
+    await this.#indexJobs?.close();
+    this.context.staleReads.close();
     await this.store.close();
   }
 
@@ -124,6 +153,37 @@ export class Database {
   describeLimits(input: sdk.DescribeLimitsCommandInput = {}): Promise<Out<sdk.DescribeLimitsCommandOutput>> {
     void input;
     return this.#run(async () => describeLimits());
+  }
+
+  updateTable(input: sdk.UpdateTableCommandInput): Promise<Out<sdk.UpdateTableCommandOutput>> {
+    return this.#run(() => updateTable(this.context, asInput(input)));
+  }
+
+  // ---- time to live and tags ----------------------------------------------------------------------
+
+  updateTimeToLive(input: sdk.UpdateTimeToLiveCommandInput): Promise<Out<sdk.UpdateTimeToLiveCommandOutput>> {
+    return this.#run(() => updateTimeToLive(this.context, asInput(input)));
+  }
+
+  describeTimeToLive(input: sdk.DescribeTimeToLiveCommandInput): Promise<Out<sdk.DescribeTimeToLiveCommandOutput>> {
+    return this.#run(() => describeTimeToLive(this.context, asInput(input)));
+  }
+
+  /** Silt-specific: sweeps expired TTL items now (the background loop does so every ttlSweepIntervalMs). */
+  runTimeToLiveSweep(): Promise<{ deleted: number }> {
+    return this.#run(() => this.#sweeper!.sweep());
+  }
+
+  tagResource(input: sdk.TagResourceCommandInput): Promise<Out<sdk.TagResourceCommandOutput>> {
+    return this.#run(() => tagResource(this.context, asInput(input)));
+  }
+
+  untagResource(input: sdk.UntagResourceCommandInput): Promise<Out<sdk.UntagResourceCommandOutput>> {
+    return this.#run(() => untagResource(this.context, asInput(input)));
+  }
+
+  listTagsOfResource(input: sdk.ListTagsOfResourceCommandInput): Promise<Out<sdk.ListTagsOfResourceCommandOutput>> {
+    return this.#run(async () => listTagsOfResource(this.context, asInput(input)));
   }
 
   // ---- items --------------------------------------------------------------------------------------
@@ -175,8 +235,17 @@ export class Database {
   /** Runs an operation; outputs are DynamoDB's shapes, which are the SDK's (cast at this one place). */
   async #run<T>(operation: () => Promise<Record<string, unknown>>): Promise<T> {
     if (this.#closed) throw new ClosedError('database is closed');
+    // A failed background job (backfill, purge, TTL sweep) fails the database for every caller.
+    const failure = this.#indexJobs?.failure ?? this.#sweeper?.failure;
+    if (failure !== undefined) throw failure.error;
     return (await operation()) as T;
   }
+}
+
+function lagOption(name: string, value: number | undefined): number {
+  if (value === undefined) return 0;
+  if (!Number.isFinite(value) || value < 0) throw new InvalidArgumentError(`option ${name} must be a non-negative number of milliseconds`);
+  return value;
 }
 
 /** SDK inputs are plain objects of DynamoDB's shapes; the table layer validates them as untrusted. */

@@ -206,3 +206,32 @@ export const SIGNING_KEY_CACHE_ENTRIES_MAX = 256;
 assert(REQUEST_JSON_DEPTH_MAX > 2 * NESTING_LEVELS_MAX + 8, 'a maximally nested item fits the JSON depth bound');
 assert(ITEM_BYTES_MAX < REQUEST_BODY_BYTES_MAX && BATCH_WRITE_BYTES_MAX <= REQUEST_BODY_BYTES_MAX, 'largest requests fit the body bound');
 assert(HTTP_KEEP_ALIVE_TIMEOUT_MS < HTTP_HEADERS_TIMEOUT_MS && HTTP_HEADERS_TIMEOUT_MS <= HTTP_REQUEST_TIMEOUT_MS, 'HTTP timeouts nest');
+
+// ---- Table maintenance: UpdateTable, online indexes, Time to Live (engine/table) -------------------
+// DynamoDB's quotas (reference/dynamodb-facts.md §2.2, §7, §13.1) and the chunk sizes of Silt's
+// background work (GSI backfill and purge, TTL sweep), which bound how long one turn holds the loop.
+
+/** Throughput decreases per table (and per GSI) per UTC day: the first 4 at any time, then one per hour, 27 at most. */
+export const THROUGHPUT_DECREASES_UNTHROTTLED_COUNT = 4;
+export const THROUGHPUT_DECREASES_PER_DAY_MAX = 27;
+export const THROUGHPUT_DECREASE_INTERVAL_MS = 60 * 60 * 1000;
+/** Switches from provisioned to on-demand in a rolling window (current guide: 4 per 24 h). */
+export const BILLING_MODE_SWITCHES_PER_WINDOW_MAX = 4;
+export const BILLING_MODE_SWITCH_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** One UpdateTimeToLive per table in this interval. */
+export const TIME_TO_LIVE_UPDATE_INTERVAL_MS = 60 * 60 * 1000;
+/** TTL values further in the past than this are ignored as malformed (5 years of 365 days). */
+export const TIME_TO_LIVE_EXPIRY_HORIZON_SECONDS = 5 * 365 * 24 * 60 * 60;
+/** How often the background TTL sweep runs by default (0 in DatabaseOptions disables it). */
+export const TIME_TO_LIVE_SWEEP_INTERVAL_MS_DEFAULT = 60 * 1000;
+/** Longest single clock sleep of the sweep loop (bounds how long a closed database's timer lingers). */
+export const TIME_TO_LIVE_SWEEP_WAKE_MS = 1000;
+/** Base items one TTL sweep step examines before its deletes are awaited and the loop yields. */
+export const TIME_TO_LIVE_SWEEP_CHUNK_ITEMS = 1000;
+/** Base items one backfill step indexes, and index keys one purge step deletes, before yielding. */
+export const INDEX_BACKFILL_CHUNK_ITEMS = 1000;
+export const INDEX_PURGE_CHUNK_KEYS = 1000;
+
+assert(THROUGHPUT_DECREASES_UNTHROTTLED_COUNT <= THROUGHPUT_DECREASES_PER_DAY_MAX, 'unthrottled decreases fit the daily bound');
+assert(THROUGHPUT_DECREASES_UNTHROTTLED_COUNT + 23 === THROUGHPUT_DECREASES_PER_DAY_MAX, 'four, then one per remaining hour of the day');
+assert(TIME_TO_LIVE_SWEEP_CHUNK_ITEMS >= 1 && INDEX_BACKFILL_CHUNK_ITEMS >= 1 && INDEX_PURGE_CHUNK_KEYS >= 1, 'background steps make progress');

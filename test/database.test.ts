@@ -67,3 +67,41 @@ describe('Database items', () => {
     await db.close();
   });
 });
+
+describe('Database eventual consistency option', () => {
+  it('serves eventually consistent reads and GSI reads from a lagged view', async () => {
+    const clock = new ManualClock(1_700_000_000_000);
+    const db = await Database.open({ clock, eventualReadLagMs: 1000, indexPropagationLagMs: 5000 });
+    await db.createTable({
+      TableName: 'Tbl',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'g', AttributeType: 'S' },
+      ],
+      GlobalSecondaryIndexes: [{ IndexName: 'ByG', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }],
+      BillingMode: 'PAY_PER_REQUEST',
+    });
+    clock.advance(10_000);
+    await db.putItem({ TableName: 'Tbl', Item: { pk: { S: 'a' }, g: { S: 'x' }, v: { N: '1' } } });
+    const eventual = { TableName: 'Tbl', Key: { pk: { S: 'a' } } };
+    const gsiQuery = { TableName: 'Tbl', IndexName: 'ByG', KeyConditionExpression: 'g = :g', ExpressionAttributeValues: { ':g': { S: 'x' } } };
+    expect((await db.getItem(eventual)).Item).toBeUndefined(); // not yet visible to eventual reads
+    expect((await db.getItem({ ...eventual, ConsistentRead: true })).Item?.['v']).toEqual({ N: '1' });
+    clock.advance(1000);
+    expect((await db.getItem(eventual)).Item?.['v']).toEqual({ N: '1' });
+    expect((await db.query(gsiQuery)).Count).toBe(0); // the index still lags
+    clock.advance(4000);
+    expect((await db.query(gsiQuery)).Count).toBe(1);
+    await db.putItem({ TableName: 'Tbl', Item: { pk: { S: 'a' }, g: { S: 'x' }, v: { N: '2' } } });
+    expect((await db.getItem(eventual)).Item?.['v']).toEqual({ N: '1' }); // stale, then fresh
+    clock.advance(1000);
+    expect((await db.getItem(eventual)).Item?.['v']).toEqual({ N: '2' });
+    expect((await db.scan({ TableName: 'Tbl', ConsistentRead: true })).Items).toHaveLength(1);
+    await db.close();
+  });
+
+  it('rejects a negative lag', async () => {
+    await expect(Database.open({ eventualReadLagMs: -1 })).rejects.toMatchObject({ code: 'SILT_INVALID_ARGUMENT' });
+  });
+});

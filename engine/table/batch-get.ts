@@ -115,7 +115,7 @@ export function batchGetItem(context: TableContext, rawInput: Input): Output {
     responses[request.requestName] = items;
     for (let i = 0; i < request.keys.length; i++) {
       const key = request.keys[i]!;
-      const bytes = full ? undefined : context.store.get(request.table.itemKey(key));
+      const bytes = full ? undefined : context.store.get(request.table.itemKey(key), context.readView(request.consistent));
       const item = bytes === undefined ? undefined : request.table.decode(bytes);
       const sizeBytes = item === undefined ? 0 : itemSizeBytes(item);
       // The item that would carry the response past 16 MB, and every key after it, is left for a retry.

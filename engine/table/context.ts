@@ -9,6 +9,8 @@ import type { Catalog } from './catalog.js';
 import { resourceNotFound } from './errors.js';
 import { Table } from './table.js';
 import type { WriteCoordinator } from './write-coordinator.js';
+import type { StaleReads } from './stale-reads.js';
+import type { Snapshot } from '../lsm/snapshots.js';
 
 export interface DatabaseSettings {
   /** Region and account used in ARNs. */
@@ -29,7 +31,14 @@ export class TableContext {
     readonly coordinator: WriteCoordinator,
     readonly clock: Clock,
     readonly settings: DatabaseSettings,
+    readonly staleReads: StaleReads,
   ) {}
+
+  /** The store view a read uses: undefined for the latest state (see stale-reads.ts). */
+  readView(consistent: boolean, globalIndex = false): { snapshot: Snapshot } | undefined {
+    const snapshot = this.staleReads.view(consistent, globalIndex);
+    return snapshot === undefined ? undefined : { snapshot };
+  }
 
   /** The runtime table for a name (a table's record may change: rebuilt on each catalog update). */
   table(name: string): Table | undefined {

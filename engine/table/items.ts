@@ -142,7 +142,7 @@ export function getItem(context: TableContext, input: Input): Output {
   const keyItem = validateKey(input['Key'], table.schema);
   const { projection } = compileRequest('GetItem', input);
   const meter = new CapacityMeter(returnConsumedCapacity(input));
-  const bytes = context.store.get(table.itemKey(keyItem));
+  const bytes = context.store.get(table.itemKey(keyItem), context.readView(consistent));
   const item = bytes === undefined ? undefined : table.decode(bytes);
   meter.addRead(table.name, readUnitsForItem(item === undefined ? 0 : itemSizeBytes(item), consistent));
   const output: Output = {};

@@ -189,6 +189,8 @@ export function readPage(context: TableContext, plan: PagePlan, meter: CapacityM
   assert(index !== undefined || (!plan.fetchForFilter && !plan.fetchForOutput), 'only an index read fetches base items');
   assert(!(plan.fetchForFilter || plan.fetchForOutput) || index?.global === false, 'only an LSI fetches base items');
   const store = context.store;
+  // Eventually consistent reads may see a lagged view (stale-reads.ts); base-item fetches use the same one.
+  const view = context.readView(plan.consistent, index?.global === true);
   const items: Item[] | undefined = plan.returnItems ? [] : undefined;
   let scannedCount = 0;
   let count = 0;
@@ -196,13 +198,14 @@ export function readPage(context: TableContext, plan: PagePlan, meter: CapacityM
   let fetchUnits = 0;
   let last: Item | undefined;
   const fetch = (entry: Item): Item => {
-    const bytes = store.get(table.itemKey(entry));
+    const bytes = store.get(table.itemKey(entry), view);
     assert(bytes !== undefined, 'an index entry has its base item (both are written in one batch)');
     const item = table.decode(bytes);
     fetchUnits += readUnitsForItem(itemSizeBytes(item), plan.consistent);
     return item;
   };
-  const options: ScanOptions = limit === undefined ? plan.bounds : { ...plan.bounds, limit };
+  const bounded: ScanOptions = limit === undefined ? plan.bounds : { ...plan.bounds, limit };
+  const options: ScanOptions = view === undefined ? bounded : { ...bounded, snapshot: view.snapshot };
   for (const [, value] of store.scan(options)) {
     const entry = table.decode(value);
     scannedCount++;

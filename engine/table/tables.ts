@@ -9,6 +9,7 @@ import { ValidationException } from '../model/errors.js';
 import { itemSizeBytes } from '../model/item-size.js';
 import { prefixEnd } from '../model/storage-key.js';
 import { yieldToEventLoop } from '../util/yield.js';
+import { settleIndexStatuses } from './backfill.js';
 import type { TableRecord } from './catalog.js';
 import { resolveTableName, type TableContext } from './context.js';
 import { describeTable as render, type TableStatistics } from './describe.js';
@@ -29,14 +30,24 @@ function uuidFrom(context: TableContext, tableId: number): string {
 /** Applies due status transitions to every table (cheap: a clock read per table). */
 export async function advanceStatuses(context: TableContext): Promise<void> {
   const now = context.clock.now();
-  for (const record of [...context.catalog.records()]) {
-    if (record.statusChangeAtMs === undefined || record.statusChangeAtMs > now) continue;
+  for (const name of context.catalog.names()) {
+    // Re-read after every await: a record captured before one could be stale (a lost update).
+    const current = context.catalog.get(name);
+    if (current === undefined) continue;
+    // GSIs added by UpdateTable turn ACTIVE once backfilled and their delay passed (backfill.ts).
+    const record = settleIndexStatuses(current, now);
+    if (record.statusChangeAtMs === undefined || record.statusChangeAtMs > now) {
+      if (record !== current) await context.catalog.put(record);
+      continue;
+    }
     if (record.status === 'DELETING') {
       await context.catalog.remove(record.schema.tableName);
       await purgeTableData(context, record.tableId);
       continue;
     }
-    const next: TableRecord = { ...record, status: 'ACTIVE', indexes: record.indexes.map((index) => ({ ...index })) };
+    // CREATING → ACTIVE brings the table's own indexes along; UPDATING → ACTIVE leaves online ones be.
+    const indexes = record.indexes.map((index) => (index.status === 'CREATING' && index.addedLater !== true ? { ...index, status: 'ACTIVE' as const } : { ...index }));
+    const next: TableRecord = { ...record, status: 'ACTIVE', indexes };
     delete next.statusChangeAtMs;
     await context.catalog.put(next);
   }

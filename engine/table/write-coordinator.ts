@@ -34,7 +34,11 @@ function overlayKey(key: Uint8Array): string {
 export class WriteCoordinator {
   readonly #pending = new Map<string, Pending>();
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    /** Called after each submitted batch is durable (stale-reads.ts stamps a view then). */
+    private readonly onDurable: () => void = () => {},
+  ) {}
 
   /** The latest submitted value of `key` (durable or not). */
   read(key: Uint8Array): Uint8Array | undefined {
@@ -71,9 +75,15 @@ export class WriteCoordinator {
         if (pending.inFlight === 0) this.#pending.delete(overlayKey(op.key));
       });
     };
-    return this.store.write(ops).then(settle, (error: unknown) => {
-      settle();
-      throw error;
-    });
+    return this.store.write(ops).then(
+      () => {
+        settle();
+        this.onDurable();
+      },
+      (error: unknown) => {
+        settle();
+        throw error;
+      },
+    );
   }
 }
