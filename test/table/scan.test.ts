@@ -181,8 +181,8 @@ describe('Scan: parallel segments', () => {
       }
       expect(sorted(seen)).toEqual(Array.from({ length: 80 }, (_, i) => i));
     }
-    // Segment 0 without TotalSegments is accepted (the service tests the value, not its presence).
-    expect((await scanAll(db, { TableName: 'Tbl', Segment: 0 })).length).toBe(80);
+    // Segment without TotalSegments is rejected, 0 included (each requires the other).
+    await expect(scanAll(db, { TableName: 'Tbl', Segment: 0 })).rejects.toMatchObject({ name: 'ValidationException' });
   });
 
   it('segments an index scan too', async () => {
