@@ -235,3 +235,14 @@ export const INDEX_PURGE_CHUNK_KEYS = 1000;
 assert(THROUGHPUT_DECREASES_UNTHROTTLED_COUNT <= THROUGHPUT_DECREASES_PER_DAY_MAX, 'unthrottled decreases fit the daily bound');
 assert(THROUGHPUT_DECREASES_UNTHROTTLED_COUNT + 23 === THROUGHPUT_DECREASES_PER_DAY_MAX, 'four, then one per remaining hour of the day');
 assert(TIME_TO_LIVE_SWEEP_CHUNK_ITEMS >= 1 && INDEX_BACKFILL_CHUNK_ITEMS >= 1 && INDEX_PURGE_CHUNK_KEYS >= 1, 'background steps make progress');
+
+// ---- Storage engine performance (engine/lsm: copies handed to callers, compaction workers) ---------
+
+/** Copies up to this many bytes are fresh on-heap arrays (V8 keeps typed arrays <= 64 bytes on the heap). */
+export const COPY_OUT_SMALL_BYTES_MAX = 64;
+/** Copies up to this many bytes are carved from a shared chunk; larger ones get their own buffer. */
+export const COPY_OUT_POOLED_BYTES_MAX = 1024;
+/** Size of one shared chunk: a live pooled copy pins at most this much memory. */
+export const COPY_OUT_CHUNK_BYTES = 8 * 1024;
+
+assert(COPY_OUT_SMALL_BYTES_MAX < COPY_OUT_POOLED_BYTES_MAX && COPY_OUT_POOLED_BYTES_MAX * 4 <= COPY_OUT_CHUNK_BYTES, 'a chunk holds several pooled copies');

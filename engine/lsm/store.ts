@@ -19,6 +19,7 @@ import { Background, toMetadata } from './background.js';
 import { writeSortedRun } from './compaction/sorted-run-writer.js';
 import { DELETED, TRAILER_BYTES, ValueType, type LookupResult } from './internal-key.js';
 import { compareByteRanges } from '../util/bytes.js';
+import { copyOutAll } from './copy-out.js';
 import type { InternalIterator } from './iterator.js';
 import { ConcatenatingIterator } from './iterators/concatenating-iterator.js';
 import { MergingIterator } from './iterators/merging-iterator.js';
@@ -222,10 +223,10 @@ export class Store {
     const sequence = this.#readSequence(options?.snapshot);
     const state = this.state;
     let found: LookupResult = state.mem.get(key, sequence);
-    if (found !== undefined) return found === DELETED ? undefined : found.slice();
+    if (found !== undefined) return found === DELETED ? undefined : copyOutAll(found);
     for (let i = state.immutables.length - 1; i >= 0; i--) {
       found = state.immutables[i]!.memtable.get(key, sequence);
-      if (found !== undefined) return found === DELETED ? undefined : found.slice();
+      if (found !== undefined) return found === DELETED ? undefined : copyOutAll(found);
     }
     // Tables: L0 newest first (its files overlap), then at most one file per deeper level; the
     // first answer is the newest. No array is built: this is the hottest path in the store.
@@ -234,13 +235,13 @@ export class Store {
     for (const file of levels[0]!) {
       if (compareUserKeyTo(file.smallestKey, key) > 0 || compareUserKeyTo(file.largestKey, key) < 0) continue;
       found = state.tables.get(file.fileNumber).get(key, sequence);
-      if (found !== undefined) return found === DELETED ? undefined : found.slice();
+      if (found !== undefined) return found === DELETED ? undefined : copyOutAll(found);
     }
     for (let level = 1; level < levels.length; level++) {
       const file = version.fileForKey(level, key);
       if (file === undefined) continue;
       found = state.tables.get(file.fileNumber).get(key, sequence);
-      if (found !== undefined) return found === DELETED ? undefined : found.slice();
+      if (found !== undefined) return found === DELETED ? undefined : copyOutAll(found);
     }
     return undefined;
   }
