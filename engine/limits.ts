@@ -184,29 +184,6 @@ assert(CLIENT_REQUEST_TOKENS_MAX >= 1, 'the token cache holds at least one token
 // BatchWriteItem's 16 MB bound can never bind before the per-item bound: 25 largest items fit.
 assert(BATCH_WRITE_REQUESTS_MAX * ITEM_BYTES_MAX <= BATCH_WRITE_BYTES_MAX, 'a batch of largest items fits 16 MB');
 
-// ---- HTTP API server (engine/api) -----------------------------------------------------------------
-// Bounds that protect the wire-protocol server from its clients (reference/dynamodb-facts.md §14).
-
-/** Largest request body, as sent and after gzip decoding (dynalite's 16 MB; 413 beyond). */
-export const REQUEST_BODY_BYTES_MAX = 16 * 1024 * 1024;
-/** Deepest JSON nesting accepted, checked on the raw text before parsing (an item's 32 levels need ~70). */
-export const REQUEST_JSON_DEPTH_MAX = 128;
-/** Time a client has to send a request's headers, and the whole request. */
-export const HTTP_HEADERS_TIMEOUT_MS = 60_000;
-export const HTTP_REQUEST_TIMEOUT_MS = 120_000;
-/** How long an idle keep-alive connection stays open (below the headers timeout, as Node requires). */
-export const HTTP_KEEP_ALIVE_TIMEOUT_MS = 30_000;
-/** How long a graceful shutdown waits for in-flight requests before closing their connections. */
-export const HTTP_SHUTDOWN_GRACE_MS = 30_000;
-/** SigV4: a request's X-Amz-Date may differ from the server's clock by this much (DynamoDB: 15 minutes). */
-export const SIGNATURE_CLOCK_SKEW_MS = 15 * 60 * 1000;
-/** SigV4 signing keys cached (one per access key, day and region). */
-export const SIGNING_KEY_CACHE_ENTRIES_MAX = 256;
-
-assert(REQUEST_JSON_DEPTH_MAX > 2 * NESTING_LEVELS_MAX + 8, 'a maximally nested item fits the JSON depth bound');
-assert(ITEM_BYTES_MAX < REQUEST_BODY_BYTES_MAX && BATCH_WRITE_BYTES_MAX <= REQUEST_BODY_BYTES_MAX, 'largest requests fit the body bound');
-assert(HTTP_KEEP_ALIVE_TIMEOUT_MS < HTTP_HEADERS_TIMEOUT_MS && HTTP_HEADERS_TIMEOUT_MS <= HTTP_REQUEST_TIMEOUT_MS, 'HTTP timeouts nest');
-
 // ---- Table maintenance: UpdateTable, online indexes, Time to Live (engine/table) -------------------
 // DynamoDB's quotas (reference/dynamodb-facts.md §2.2, §7, §13.1) and the chunk sizes of Silt's
 // background work (GSI backfill and purge, TTL sweep), which bound how long one turn holds the loop.
@@ -236,6 +213,29 @@ assert(THROUGHPUT_DECREASES_UNTHROTTLED_COUNT <= THROUGHPUT_DECREASES_PER_DAY_MA
 assert(THROUGHPUT_DECREASES_UNTHROTTLED_COUNT + 23 === THROUGHPUT_DECREASES_PER_DAY_MAX, 'four, then one per remaining hour of the day');
 assert(TIME_TO_LIVE_SWEEP_CHUNK_ITEMS >= 1 && INDEX_BACKFILL_CHUNK_ITEMS >= 1 && INDEX_PURGE_CHUNK_KEYS >= 1, 'background steps make progress');
 
+// ---- HTTP API server (engine/api) -----------------------------------------------------------------
+// Bounds that protect the wire-protocol server from its clients (reference/dynamodb-facts.md §14).
+
+/** Largest request body, as sent and after gzip decoding (dynalite's 16 MB; 413 beyond). */
+export const REQUEST_BODY_BYTES_MAX = 16 * 1024 * 1024;
+/** Deepest JSON nesting accepted, checked on the raw text before parsing (an item's 32 levels need ~70). */
+export const REQUEST_JSON_DEPTH_MAX = 128;
+/** Time a client has to send a request's headers, and the whole request. */
+export const HTTP_HEADERS_TIMEOUT_MS = 60_000;
+export const HTTP_REQUEST_TIMEOUT_MS = 120_000;
+/** How long an idle keep-alive connection stays open (below the headers timeout, as Node requires). */
+export const HTTP_KEEP_ALIVE_TIMEOUT_MS = 30_000;
+/** How long a graceful shutdown waits for in-flight requests before closing their connections. */
+export const HTTP_SHUTDOWN_GRACE_MS = 30_000;
+/** SigV4: a request's X-Amz-Date may differ from the server's clock by this much (DynamoDB: 15 minutes). */
+export const SIGNATURE_CLOCK_SKEW_MS = 15 * 60 * 1000;
+/** SigV4 signing keys cached (one per access key, day and region). */
+export const SIGNING_KEY_CACHE_ENTRIES_MAX = 256;
+
+assert(REQUEST_JSON_DEPTH_MAX > 2 * NESTING_LEVELS_MAX + 8, 'a maximally nested item fits the JSON depth bound');
+assert(ITEM_BYTES_MAX < REQUEST_BODY_BYTES_MAX && BATCH_WRITE_BYTES_MAX <= REQUEST_BODY_BYTES_MAX, 'largest requests fit the body bound');
+assert(HTTP_KEEP_ALIVE_TIMEOUT_MS < HTTP_HEADERS_TIMEOUT_MS && HTTP_HEADERS_TIMEOUT_MS <= HTTP_REQUEST_TIMEOUT_MS, 'HTTP timeouts nest');
+
 // ---- Storage engine performance (engine/lsm: copies handed to callers, compaction workers) ---------
 
 /** Copies up to this many bytes are fresh on-heap arrays (V8 keeps typed arrays <= 64 bytes on the heap). */
@@ -246,3 +246,8 @@ export const COPY_OUT_POOLED_BYTES_MAX = 1024;
 export const COPY_OUT_CHUNK_BYTES = 8 * 1024;
 
 assert(COPY_OUT_SMALL_BYTES_MAX < COPY_OUT_POOLED_BYTES_MAX && COPY_OUT_POOLED_BYTES_MAX * 4 <= COPY_OUT_CHUNK_BYTES, 'a chunk holds several pooled copies');
+
+// ---- Item collections (tables with LSIs) -------------------------------------------------------------
+
+/** An item collection (base items + LSI entries of one partition key) may hold at most 10 GB. */
+export const ITEM_COLLECTION_BYTES_MAX = 10 * 1024 * 1024 * 1024;

@@ -28,6 +28,7 @@ import type { TableContext } from './context.js';
 import type { Input } from './expressions-of.js';
 import { chargeWrite } from './items.js';
 import { itemMutation } from './mutation.js';
+import { hasLocalIndexes, itemCollectionBytes, itemCollectionMetricsOf } from './item-collections.js';
 import { BATCH_WRITE_TOO_MANY_MESSAGE, DUPLICATE_KEYS_MESSAGE, validateBatchWriteItemRequest } from './request-validation.js';
 import type { Table } from './table.js';
 
@@ -151,7 +152,6 @@ export interface WrittenKey {
   readonly keyItem: Item;
 }
 
-const BYTES_PER_GB = 1024 * 1024 * 1024;
 
 /**
  * DynamoDB's ItemCollectionMetrics for the item collections (partition key values) that `writes`
@@ -163,21 +163,11 @@ export function itemCollectionMetrics(context: TableContext, writes: readonly Wr
   const metrics: Record<string, Output[]> = {};
   const seen = new Set<string>();
   for (const { requestName, table, keyItem } of writes) {
-    const localIndexes = table.maintainedIndexes.filter((index) => !index.global);
-    if (localIndexes.length === 0) continue;
-    const partitionName = table.schema.partitionKey.name;
-    const partitionValue = keyItem[partitionName] as KeyAttributeValue; // a validated key holds its partition key
-    const basePrefix = table.partitionPrefix(partitionValue);
-    const identity = keyIdentity(basePrefix);
+    if (!hasLocalIndexes(table)) continue;
+    const identity = keyIdentity(table.partitionPrefix(keyItem[table.schema.partitionKey.name] as KeyAttributeValue));
     if (seen.has(identity)) continue;
     seen.add(identity);
-    let bytes = 0;
-    for (const prefix of [basePrefix, ...localIndexes.map((index) => table.partitionPrefix(partitionValue, index))]) {
-      const end = prefixEnd(prefix);
-      for (const [key, value] of context.store.scan(end === undefined ? { gte: prefix } : { gte: prefix, lt: end })) bytes += key.length + value.length;
-    }
-    const lowerGb = Math.floor(bytes / BYTES_PER_GB);
-    (metrics[requestName] ??= []).push({ ItemCollectionKey: { [partitionName]: partitionValue }, SizeEstimateRangeGB: [lowerGb, lowerGb + 1] });
+    (metrics[requestName] ??= []).push(itemCollectionMetricsOf(table, keyItem, itemCollectionBytes(context, table, keyItem)));
   }
   return metrics;
 }

@@ -33,5 +33,5 @@ export class TransactionCanceledException extends DynamoDBError {
 }
 
 export function transactionConflict(): DynamoDBError {
-  return new DynamoDBError('TransactionConflictException', 'Transaction is ongoing for the item');
+  return new DynamoDBError('TransactionConflictException', 'Operation was rejected because there is an ongoing transaction for the item');
 }

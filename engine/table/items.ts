@@ -17,6 +17,7 @@ import { compileRequest, type Input } from './expressions-of.js';
 import { itemMutation, type IndexChange } from './mutation.js';
 import type { Table } from './table.js';
 import { indexWriteUnits } from './capacity.js';
+import { checkItemCollectionGrowth, hasLocalIndexes, itemCollectionBytes, itemCollectionMetricsOf } from './item-collections.js';
 
 type Output = Record<string, unknown>;
 
@@ -43,6 +44,14 @@ export function chargeWrite(meter: CapacityMeter, table: Table, oldSize: number,
     const units = indexWriteUnits(change.oldBytes, change.newBytes, change.keyChanged) * (transactional ? 2 : 1);
     if (units > 0) meter.addWrite(table.name, units, { name: change.index.schema.name, global: change.index.global });
   }
+}
+
+/** ReturnItemCollectionMetrics=SIZE on a table with LSIs: the written item's collection estimate. */
+function withCollectionMetrics(output: Output, context: TableContext, table: Table, input: Input, keyItem: Item): Output {
+  if (input['ReturnItemCollectionMetrics'] === 'SIZE' && hasLocalIndexes(table)) {
+    output['ItemCollectionMetrics'] = itemCollectionMetricsOf(table, keyItem, itemCollectionBytes(context, table, keyItem));
+  }
+  return output;
 }
 
 function withCapacity(output: Output, meter: CapacityMeter, table: Table): Output {
@@ -73,12 +82,14 @@ export async function putItem(context: TableContext, input: Input): Promise<Outp
   const key = table.itemKey(item);
   const old = readCurrent(context, table, key);
   if (condition !== undefined && !evaluateCondition(condition, old)) failCondition(old, onFailure);
+  const oldSize = old === undefined ? 0 : itemSizeBytes(old);
+  checkItemCollectionGrowth(context, table, item, newSize - oldSize);
   const mutation = itemMutation(table, key, old, item, itemSizeBytes);
   await context.coordinator.submit(mutation.ops);
-  chargeWrite(meter, table, old === undefined ? 0 : itemSizeBytes(old), newSize, mutation.indexChanges);
+  chargeWrite(meter, table, oldSize, newSize, mutation.indexChanges);
   const output: Output = {};
   if (returnValues === 'ALL_OLD' && old !== undefined) output['Attributes'] = old;
-  return withCapacity(output, meter, table);
+  return withCapacity(withCollectionMetrics(output, context, table, input, table.keyOf(item)), meter, table);
 }
 
 export async function deleteItem(context: TableContext, input: Input): Promise<Output> {
@@ -100,7 +111,7 @@ export async function deleteItem(context: TableContext, input: Input): Promise<O
   chargeWrite(meter, table, old === undefined ? 0 : itemSizeBytes(old), 0, changes);
   const output: Output = {};
   if (returnValues === 'ALL_OLD' && old !== undefined) output['Attributes'] = old;
-  return withCapacity(output, meter, table);
+  return withCapacity(withCollectionMetrics(output, context, table, input, keyItem), meter, table);
 }
 
 export async function updateItem(context: TableContext, input: Input): Promise<Output> {
@@ -126,14 +137,16 @@ export async function updateItem(context: TableContext, input: Input): Promise<O
   const item = result.item;
   validateItemKeys(item, table.schema, table.maintainedIndexes.map((index) => index.schema));
   const newSize = checkItemSize(item, ITEM_SIZE_TO_UPDATE_MESSAGE);
+  const oldSize = old === undefined ? 0 : itemSizeBytes(old);
+  checkItemCollectionGrowth(context, table, keyItem, newSize - oldSize);
   const mutation = itemMutation(table, key, old, item, itemSizeBytes);
   await context.coordinator.submit(mutation.ops);
-  chargeWrite(meter, table, old === undefined ? 0 : itemSizeBytes(old), newSize, mutation.indexChanges);
+  chargeWrite(meter, table, oldSize, newSize, mutation.indexChanges);
   const output: Output = {};
   const attributes =
     returnValues === 'ALL_OLD' ? old : returnValues === 'ALL_NEW' ? item : returnValues === 'UPDATED_OLD' ? result.updatedOld : returnValues === 'UPDATED_NEW' ? result.updatedNew : undefined;
   if (attributes !== undefined && Object.keys(attributes).length > 0) output['Attributes'] = attributes;
-  return withCapacity(output, meter, table);
+  return withCapacity(withCollectionMetrics(output, context, table, input, keyItem), meter, table);
 }
 
 export function getItem(context: TableContext, input: Input): Output {

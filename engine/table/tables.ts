@@ -156,6 +156,9 @@ export async function deleteTable(context: TableContext, input: Input): Promise<
   const record = table.record;
   if (record.status === 'CREATING') throw tableInUse(`Attempt to change a resource which is still in use: Table is being created: ${name}`);
   if (record.status === 'UPDATING') throw tableInUse(`Attempt to change a resource which is still in use: Table is being updated: ${name}`);
+  if (record.indexes.some((index) => index.status === 'CREATING' || index.status === 'DELETING' || index.status === 'UPDATING')) {
+    throw tableInUse('Cannot delete table while indexes are being created, updated, or deleted');
+  }
   if (record.schema.deletionProtectionEnabled) {
     throw new ValidationException(`Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.`);
   }
