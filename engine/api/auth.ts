@@ -238,7 +238,7 @@ export class Authenticator {
       signedHeaders: [...signedHeaders].sort(),
       payloadHash: sha256Hex(request.body),
     });
-    const scope = parts.join('/');
+    const scope = parts.slice(1).join('/');
     const toSign = stringToSign(date, scope, canonical);
     const expected = signatureOf(signingKey(key.secretAccessKey, day, region, service), toSign);
     if (!constantTimeEqual(expected, signed.signature)) {

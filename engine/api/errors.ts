@@ -9,8 +9,9 @@
  *      for DynamoDB's modeled errors (and InternalServerError).
  *   2. The message member is `Message` for TransactionCanceledException,
  *      TransactionInProgressException and IdempotentParameterMismatchException (their API shapes
- *      say so), `message` for every other error; an error without a message has no member at all
- *      (dynalite's SerializationException and UnknownOperationException).
+ *      say so) and for SerializationException (the service's JSON type errors spell it so, as
+ *      dynalite captured: "note different capitalization for Message"), `message` for every other
+ *      error; an error without a message has no member at all (malformed JSON, unknown operation).
  *   3. TransactionCanceledException carries `CancellationReasons`, ConditionalCheckFailedException
  *      an optional `Item`, both with attribute values encoded as on the wire (binary in base64).
  *   4. Status 400 for every client error; 500 only for InternalServerError. Anything that is not a
@@ -42,8 +43,9 @@ const SERVICE_ERRORS: ReadonlySet<string> = new Set([
   'AccessDeniedException',
 ]);
 
-/** Errors whose API shape spells the message member `Message`. */
+/** Errors whose message member is spelled `Message` on the wire. */
 const CAPITALISED_MESSAGE: ReadonlySet<string> = new Set([
+  'SerializationException',
   'TransactionCanceledException',
   'TransactionInProgressException',
   'IdempotentParameterMismatchException',

@@ -139,8 +139,9 @@ export class RequestPipeline {
       operationName = operation.name;
       this.#authenticator?.check(request);
       if (text === '') throw new ProtocolError('SerializationException');
-      if (operation.input !== undefined) decodeShape(data, operation.input);
-      const output = await method.call(this.#database, data);
+      const input = topLevel(data);
+      if (operation.input !== undefined) decodeShape(input, operation.input);
+      const output = await method.call(this.#database, input);
       const encoded = operation.output === undefined ? output : encodeShape(output, operation.output);
       return await this.#json(request, 200, headers, encoded);
     } catch (error) {
@@ -194,6 +195,15 @@ export class RequestPipeline {
     headers['Access-Control-Max-Age'] = '172800';
     return finish(200, headers, EMPTY);
   }
+}
+
+/** The request must be a JSON object, as every operation's input is; `null` is an empty request. */
+function topLevel(data: unknown): object {
+  if (data === null) return {};
+  if (Array.isArray(data)) throw new ProtocolError('SerializationException', 'Start of list found where not expected');
+  // Coral's text for a scalar where a structure belongs.
+  if (typeof data !== 'object') throw new ProtocolError('SerializationException', 'Expected null');
+  return data;
 }
 
 function finish(statusCode: number, headers: Record<string, string>, body: Uint8Array): ApiResponse {
