@@ -38,6 +38,8 @@ export interface StoreOptions {
    * full memtables are still flushed to L0, and writes never stall on L0's file count.
    */
   autoCompaction?: boolean;
+  /** The manifest is rewritten as a fresh snapshot once it grows past this (default MANIFEST_BYTES_MAX). */
+  manifestBytesMax?: number;
 }
 
 export interface ResolvedOptions {
@@ -59,6 +61,7 @@ export interface ResolvedOptions {
   readonly l1BytesMax: number;
   readonly targetFileBytes: number;
   readonly autoCompaction: boolean;
+  readonly manifestBytesMax: number;
 }
 
 function integer(name: string, value: number | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -122,5 +125,6 @@ export function resolveOptions(options: StoreOptions): ResolvedOptions {
     l1BytesMax,
     targetFileBytes,
     autoCompaction: flag('autoCompaction', options.autoCompaction, true),
+    manifestBytesMax: integer('manifestBytesMax', options.manifestBytesMax, limits.MANIFEST_BYTES_MAX, 1024),
   };
 }

@@ -19,6 +19,7 @@ import { Background, toMetadata } from './background.js';
 import { writeSortedRun } from './compaction/sorted-run-writer.js';
 import { DELETED, TRAILER_BYTES, ValueType, type LookupResult } from './internal-key.js';
 import { compareByteRanges } from '../util/bytes.js';
+import { hash32 } from '../util/hash.js';
 import { copyOutAll } from './copy-out.js';
 import type { InternalIterator } from './iterator.js';
 import { ConcatenatingIterator } from './iterators/concatenating-iterator.js';
@@ -101,7 +102,11 @@ export class Store {
   static async #recover(options: ResolvedOptions, lock: FileLock): Promise<Store> {
     const { fs, random } = options.env;
     const dir = options.path;
-    const versions = await VersionSet.open(fs, dir, { createIfMissing: options.createIfMissing, salvage: options.salvage });
+    const versions = await VersionSet.open(fs, dir, {
+      createIfMissing: options.createIfMissing,
+      salvage: options.salvage,
+      manifestBytesMax: options.manifestBytesMax,
+    });
     const blockCache = options.blockCacheBytes > 0 ? new BlockCache(options.blockCacheBytes) : undefined;
     const tables = new TableCache(fs, dir, blockCache);
     try {
@@ -230,18 +235,20 @@ export class Store {
     }
     // Tables: L0 newest first (its files overlap), then at most one file per deeper level; the
     // first answer is the newest. No array is built: this is the hottest path in the store.
+    // getCopy copies a found value straight out of its block; the bloom hash is computed once.
     const version = state.versions.current;
     const levels = version.levels;
+    const keyHash = hash32(key);
     for (const file of levels[0]!) {
       if (compareUserKeyTo(file.smallestKey, key) > 0 || compareUserKeyTo(file.largestKey, key) < 0) continue;
-      found = state.tables.get(file.fileNumber).get(key, sequence);
-      if (found !== undefined) return found === DELETED ? undefined : copyOutAll(found);
+      found = state.tables.get(file.fileNumber).getCopy(key, sequence, keyHash);
+      if (found !== undefined) return found === DELETED ? undefined : found;
     }
     for (let level = 1; level < levels.length; level++) {
       const file = version.fileForKey(level, key);
       if (file === undefined) continue;
-      found = state.tables.get(file.fileNumber).get(key, sequence);
-      if (found !== undefined) return found === DELETED ? undefined : copyOutAll(found);
+      found = state.tables.get(file.fileNumber).getCopy(key, sequence, keyHash);
+      if (found !== undefined) return found === DELETED ? undefined : found;
     }
     return undefined;
   }

@@ -14,8 +14,14 @@ export class SystemClock implements Clock {
   now(): number {
     return Date.now();
   }
+  /**
+   * The timer is unref'd: background loops (TTL sweeps, capacity refills) sleep through it, and a
+   * sleeping background loop must not keep a process alive that has nothing else to do.
+   */
   sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, ms));
+    return new Promise((resolve) => {
+      setTimeout(resolve, ms).unref();
+    });
   }
 }
 
