@@ -19,7 +19,8 @@
  * HTTP_SHUTDOWN_GRACE_MS are destroyed. The server does not own the Database: closing it is the
  * caller's (the CLI closes it after the server).
  *
- * Concurrency: one event loop; requests interleave at awaits inside the Database.
+ * Concurrency: one event loop; requests interleave at awaits inside the Database. With
+ * `--log-level debug` every request is logged (method, target, status, latency).
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -70,8 +71,9 @@ export const DEFAULT_HOST = '127.0.0.1';
 
 export async function startServer(options: ServerOptions): Promise<SiltServer> {
   const logger = options.logger ?? SILENT_LOGGER;
+  const clock = options.clock ?? new SystemClock();
   const authenticator = new Authenticator({
-    clock: options.clock ?? new SystemClock(),
+    clock,
     ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
   });
   const pipeline = new RequestPipeline({
@@ -94,15 +96,19 @@ export async function startServer(options: ServerOptions): Promise<SiltServer> {
     req.removeAllListeners('data');
     req.pause();
     res.shouldKeepAlive = false;
-    res.writeHead(413, { 'x-amzn-RequestId': nextRequestId(), 'Content-Length': '0', Connection: 'close' });
+    res.writeHead(413, { 'x-amzn-RequestId': nextRequestId(), 'x-amz-crc32': '0', 'Content-Length': '0', Connection: 'close' });
     res.end();
     logger.debug('request body too large', { url: req.url, contentLength: req.headers['content-length'] });
   };
 
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     inFlight++;
+    const startedMs = logger.enabled('debug') ? clock.now() : 0;
     res.once('close', () => {
       inFlight--;
+      if (startedMs !== 0) {
+        logger.debug('request', { method: req.method, target: req.headers['x-amz-target'], status: res.statusCode, latencyMs: clock.now() - startedMs });
+      }
       // Responses during shutdown close their connections; the idle ones go now.
       if (closing) server.closeIdleConnections();
     });
