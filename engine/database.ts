@@ -27,7 +27,7 @@ import { InvalidArgumentError } from './util/errors.js';
 import { deleteItem, getItem, putItem, updateItem } from './table/items.js';
 import { query } from './table/query.js';
 import { scan } from './table/scan.js';
-import { advanceStatuses, createTable, deleteTable, describeLimits, describeTable, listTables } from './table/tables.js';
+import { advanceStatuses, nextTransitionAtMs, purgeOrphanedTables, createTable, deleteTable, describeLimits, describeTable, listTables } from './table/tables.js';
 import type { Input } from './table/expressions-of.js';
 import { indexJobs, resumeBackfills, type IndexJobs } from './table/backfill.js';
 import { updateTable } from './table/update-table.js';
@@ -111,6 +111,7 @@ export class Database {
       const staleReads = new StaleReads(store, clock, lagOption('eventualReadLagMs', options.eventualReadLagMs), lagOption('indexPropagationLagMs', options.indexPropagationLagMs));
       const context = new TableContext(store, catalog, new WriteCoordinator(store, () => staleReads.recordWrite()), clock, settings, staleReads);
       await advanceStatuses(context);
+      await purgeOrphanedTables(context);
       resumeBackfills(context);
       const database = new Database(store, context);
       database.#indexJobs = indexJobs(context);
@@ -238,6 +239,8 @@ export class Database {
     // A failed background job (backfill, purge, TTL sweep) fails the database for every caller.
     const failure = this.#indexJobs?.failure ?? this.#sweeper?.failure;
     if (failure !== undefined) throw failure.error;
+    // Delayed status transitions end on time for data calls too (no await when none is due).
+    if (this.context.clock.now() >= nextTransitionAtMs(this.context)) await advanceStatuses(this.context);
     return (await operation()) as T;
   }
 }

@@ -105,3 +105,51 @@ describe('Database eventual consistency option', () => {
     await expect(Database.open({ eventualReadLagMs: -1 })).rejects.toMatchObject({ code: 'SILT_INVALID_ARGUMENT' });
   });
 });
+
+describe('Database status delays', () => {
+  it('ends CREATING on time for data calls, with no control-plane call in between', async () => {
+    const clock = new ManualClock(1_700_000_000_000);
+    const db = await Database.open({ clock, tableStatusDelayMs: 500, ttlSweepIntervalMs: 0 });
+    await db.createTable({
+      TableName: 'Later',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    });
+    const put = { TableName: 'Later', Item: { pk: { S: 'a' } } };
+    await expect(db.putItem(put)).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    clock.advance(500);
+    await db.putItem(put); // no describeTable needed
+    await db.deleteTable({ TableName: 'Later' });
+    expect((await db.getItem({ TableName: 'Later', Key: { pk: { S: 'a' } } })).Item).toEqual({ pk: { S: 'a' } }); // DELETING still serves
+    clock.advance(500);
+    await expect(db.getItem({ TableName: 'Later', Key: { pk: { S: 'a' } } })).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await db.close();
+  });
+});
+
+describe('Database recovery of a dropped table', () => {
+  it('purges data left by a crash between removing the catalog record and purging', async () => {
+    const { MemoryFileSystem } = await import('../engine/vfs/memory.js');
+    const { SeededRandom } = await import('../engine/util/random.js');
+    const fs = new MemoryFileSystem();
+    const env = { fs, clock: new ManualClock(1_700_000_000_000), random: new SeededRandom(1) };
+    let db = await Database.open({ path: '/db', env, ttlSweepIntervalMs: 0 });
+    await db.createTable({
+      TableName: 'Gone',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    });
+    for (let i = 0; i < 20; i++) await db.putItem({ TableName: 'Gone', Item: { pk: { S: `k${i}` } } });
+    // Simulate the crash window: the catalog record is gone, the data is not.
+    const context = (db as unknown as { context: { catalog: { remove(name: string): Promise<void> } } }).context;
+    await context.catalog.remove('Gone');
+    const keysOfTable1 = (): number => [...db.store.scan({ gte: new Uint8Array([0, 0, 0, 1]), lt: new Uint8Array([0, 0, 0, 2]) })].length;
+    expect(keysOfTable1()).toBe(20);
+    await db.close();
+    db = await Database.open({ path: '/db', env, ttlSweepIntervalMs: 0 });
+    expect(keysOfTable1()).toBe(0);
+    await db.close();
+  });
+});

@@ -295,6 +295,11 @@ export class Store {
     }
   }
 
+  /** The sequence number of the last acknowledged write: it changes exactly when the data does. */
+  get lastSequence(): number {
+    return this.state.lastSequence;
+  }
+
   /** Pins the current state for reads until released. */
   snapshot(): Snapshot {
     this.#requireOpen();

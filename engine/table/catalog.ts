@@ -90,6 +90,17 @@ function decodeRecord(bytes: Uint8Array): TableRecord {
 export class Catalog {
   readonly #tables = new Map<string, TableRecord>();
   #nextTableId = 1;
+  #version = 0;
+
+  /** Increments on every change: lets callers cache what they derive from the records. */
+  get version(): number {
+    return this.#version;
+  }
+
+  /** The next table id to be allocated: every id below it was allocated once. */
+  get nextTableId(): number {
+    return this.#nextTableId;
+  }
 
   private constructor(private readonly store: Store) {}
 
@@ -142,11 +153,13 @@ export class Catalog {
    */
   async put(record: TableRecord): Promise<void> {
     this.#tables.set(record.schema.tableName, record);
+    this.#version++;
     await this.store.write(this.putOps(record));
   }
 
   async remove(name: string): Promise<void> {
     this.#tables.delete(name);
+    this.#version++;
     await this.store.write([{ type: 'delete', key: tableKey(name) }]);
   }
 }

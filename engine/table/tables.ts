@@ -27,6 +27,26 @@ function uuidFrom(context: TableContext, tableId: number): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+/**
+ * When the next status transition falls due: the earliest table statusChangeAtMs, or activation
+ * time of a backfilled GSI. Cached per catalog version, so a request pays one comparison.
+ */
+const nextTransitionCache = new WeakMap<TableContext, { version: number; atMs: number }>();
+
+export function nextTransitionAtMs(context: TableContext): number {
+  const cached = nextTransitionCache.get(context);
+  if (cached !== undefined && cached.version === context.catalog.version) return cached.atMs;
+  let atMs = Number.POSITIVE_INFINITY;
+  for (const record of context.catalog.records()) {
+    if (record.statusChangeAtMs !== undefined) atMs = Math.min(atMs, record.statusChangeAtMs);
+    for (const index of record.indexes as readonly { status: string; addedLater?: boolean; backfilling?: boolean; activeAfterMs?: number }[]) {
+      if (index.status === 'CREATING' && index.addedLater === true && index.backfilling !== true) atMs = Math.min(atMs, index.activeAfterMs ?? 0);
+    }
+  }
+  nextTransitionCache.set(context, { version: context.catalog.version, atMs });
+  return atMs;
+}
+
 /** Applies due status transitions to every table (cheap: a clock read per table). */
 export async function advanceStatuses(context: TableContext): Promise<void> {
   const now = context.clock.now();
@@ -53,9 +73,36 @@ export async function advanceStatuses(context: TableContext): Promise<void> {
   }
 }
 
+/**
+ * At open: deletes the data of table ids that have no catalog record. DeleteTable removes the record
+ * before it purges the data, so a crash in between leaves such keys; ids are never reused, so any key
+ * under an id without a record is garbage. Costs one short scan per id ever allocated.
+ */
+export async function purgeOrphanedTables(context: TableContext): Promise<number> {
+  const live = new Set<number>();
+  for (const record of context.catalog.records()) live.add(record.tableId);
+  let purged = 0;
+  for (let tableId = 1; tableId < context.catalog.nextTableId; tableId++) {
+    if (live.has(tableId)) continue;
+    const prefix = tablePrefix(tableId);
+    const end = prefixEnd(prefix);
+    const probe = context.store.scan(end === undefined ? { gte: prefix, limit: 1 } : { gte: prefix, lt: end, limit: 1 });
+    let found = false;
+    for (const entry of probe) found = entry !== undefined;
+    if (!found) continue;
+    await purgeTableData(context, tableId);
+    purged++;
+  }
+  return purged;
+}
+
+function tablePrefix(tableId: number): Uint8Array {
+  return new Uint8Array([tableId >>> 24, (tableId >>> 16) & 0xff, (tableId >>> 8) & 0xff, tableId & 0xff]);
+}
+
 /** Deletes every key of a dropped table (its id is never reused, so this can run at leisure). */
 export async function purgeTableData(context: TableContext, tableId: number): Promise<void> {
-  const prefix = new Uint8Array([tableId >>> 24, (tableId >>> 16) & 0xff, (tableId >>> 8) & 0xff, tableId & 0xff]);
+  const prefix = tablePrefix(tableId);
   const end = prefixEnd(prefix);
   for (;;) {
     const keys: Uint8Array[] = [];
@@ -97,8 +144,25 @@ function emptyStatistics(): TableStatistics {
   return { itemCount: 0, sizeBytes: 0, indexes: new Map() };
 }
 
-/** Item count and size of the table and each index, read from the store (exact, O(items)). */
+const statisticsCache = new WeakMap<TableContext, Map<number, { sequence: number; statistics: TableStatistics }>>();
+
+/**
+ * Item count and size of the table and each index, read from the store (exact, O(items)), and cached
+ * until the next write to the database: polling DescribeTable (as SDK waiters do) costs O(1) while
+ * nothing changes.
+ */
 export function tableStatistics(context: TableContext, table: Table): TableStatistics {
+  let cache = statisticsCache.get(context);
+  if (cache === undefined) statisticsCache.set(context, (cache = new Map()));
+  const sequence = context.store.lastSequence;
+  const cached = cache.get(table.tableId);
+  if (cached !== undefined && cached.sequence === sequence) return cached.statistics;
+  const statistics = computeStatistics(context, table);
+  cache.set(table.tableId, { sequence, statistics });
+  return statistics;
+}
+
+function computeStatistics(context: TableContext, table: Table): TableStatistics {
   const count = (prefix: Uint8Array): { itemCount: number; sizeBytes: number } => {
     const end = prefixEnd(prefix);
     let itemCount = 0;
