@@ -11,7 +11,7 @@ function block(bytes: number): DecodedBlock {
 }
 
 describe('BlockCache', () => {
-  it('evicts least recently used blocks to stay within its byte budget', () => {
+  it('evicts blocks not used since the clock hand last passed, to stay within its byte budget', () => {
     const charge = block(1000).chargeBytes;
     const cache = new BlockCache(charge * 3);
     const one = cache.file(1, 3);
@@ -20,11 +20,11 @@ describe('BlockCache', () => {
     cache.insert(one, 1, block(1000));
     cache.insert(one, 2, block(1000));
     expect(cache.stats).toMatchObject({ entries: 3, bytes: charge * 3 });
-    expect(cache.lookup(one, 0)).toBeDefined(); // 0 is now the most recent; 1 the least
+    expect(cache.lookup(one, 0)).toBeDefined(); // 0 gets a second chance; 1 was not used
     cache.insert(two, 0, block(1000));
     expect(cache.stats).toMatchObject({ entries: 3, bytes: charge * 3 });
     expect(cache.lookup(one, 1)).toBeUndefined();
-    expect(one.slots[1]).toBeUndefined(); // eviction clears the file's slot
+    expect(one.blocks[1]).toBeUndefined(); // eviction clears the file's slot
     expect(cache.lookup(one, 0)).toBeDefined();
     expect(cache.lookup(one, 2)).toBeDefined();
     expect(cache.lookup(two, 0)).toBeDefined();
@@ -67,7 +67,8 @@ describe('BlockCache', () => {
     cache.evictFile(99);
     cache.clear();
     expect(cache.stats).toMatchObject({ entries: 0, bytes: 0 });
-    expect(two.slots.every((slot) => slot === undefined)).toBe(true);
+    expect(two.blocks.every((slot) => slot === undefined)).toBe(true);
+    expect(two.entries.every((slot) => slot === undefined)).toBe(true);
   });
 
   it('keeps files apart, however large their numbers', () => {
@@ -81,32 +82,37 @@ describe('BlockCache', () => {
     expect(cache.lookup(cache.file(big + 1, 1), 0)).toBe(b);
   });
 
-  it('keeps the byte budget and the recency list consistent under random operations', () => {
+  it('matches a second-chance (CLOCK) model under random operations', () => {
     fc.assert(
       fc.property(
         fc.array(fc.tuple(fc.constantFrom('insert', 'lookup', 'evict'), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 7 }), fc.integer({ min: 16, max: 400 })), { maxLength: 200 }),
         (operations) => {
           const cache = new BlockCache(1500);
-          // A model: the most recent last.
-          let model: { file: number; index: number; charge: number }[] = [];
-          for (const [kind, fileNumber, index, bytes] of operations) {
+          // The model's queue: the clock hand examines index 0 first.
+          let model: { file: number; index: number; charge: number; referenced: boolean }[] = [];
+          const bytes = (): number => model.reduce((sum, e) => sum + e.charge, 0);
+          for (const [kind, fileNumber, index, size] of operations) {
             const file = cache.file(fileNumber, 8);
             const at = model.findIndex((e) => e.file === fileNumber && e.index === index);
             if (kind === 'insert') {
-              const b = block(bytes);
+              const b = block(size);
               cache.insert(file, index, b);
+              if (b.chargeBytes > cache.capacityBytes) continue;
               if (at >= 0) model.splice(at, 1);
-              model.push({ file: fileNumber, index, charge: b.chargeBytes });
-              while (model.reduce((sum, e) => sum + e.charge, 0) > cache.capacityBytes) model.shift();
+              while (bytes() + b.chargeBytes > cache.capacityBytes) {
+                const first = model.shift()!;
+                if (first.referenced) model.push({ ...first, referenced: false });
+              }
+              model.push({ file: fileNumber, index, charge: b.chargeBytes, referenced: false });
             } else if (kind === 'lookup') {
               expect(cache.lookup(file, index) !== undefined).toBe(at >= 0);
-              if (at >= 0) model.push(...model.splice(at, 1));
+              if (at >= 0) model[at]!.referenced = true;
             } else {
               cache.evictFile(fileNumber);
               model = model.filter((e) => e.file !== fileNumber);
             }
             expect(cache.stats.entries).toBe(model.length);
-            expect(cache.stats.bytes).toBe(model.reduce((sum, e) => sum + e.charge, 0));
+            expect(cache.stats.bytes).toBe(bytes());
           }
         },
       ),
