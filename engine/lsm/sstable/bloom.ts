@@ -116,8 +116,12 @@ export class BloomFilterReader {
   }
 
   mayContain(userKey: Uint8Array): boolean {
+    return this.mayContainHash(hash32(userKey));
+  }
+
+  /** mayContain for a key whose hash32 the caller already has (a store get hashes once for all tables). */
+  mayContainHash(h1: number): boolean {
     const bits = this.#bits;
-    const h1 = hash32(userKey);
     const base = (h1 % this.#lineCount) * BLOOM_LINE_BITS;
     let g = bloomRemix(h1);
     const delta = ((g >>> 17) | (g << 15)) >>> 0;

@@ -18,11 +18,14 @@
  */
 import { ClosedError, CorruptionError } from '../../util/errors.js';
 import { readUint32LE } from '../../util/bytes.js';
+import { hash32 } from '../../util/hash.js';
 import type { ReadableFile } from '../../vfs/types.js';
+import { copyOut } from '../copy-out.js';
 import { DELETED, ValueType, type LookupResult } from '../internal-key.js';
 import type { InternalIterator } from '../iterator.js';
 import type { BlockCache, CachedFile } from './block-cache.js';
 import { BlockIterator, decodeBlock, type DecodedBlock } from './block-reader.js';
+import { BlockLookupResult, LOOKUP_ABSENT, LOOKUP_FOUND, lookupInBlock } from './block-lookup.js';
 import { BloomFilterReader } from './bloom.js';
 import { lz4Uncompress } from './compression.js';
 import {
@@ -38,6 +41,9 @@ import {
 import { decodeProperties, type TableProperties } from './properties.js';
 import { decodeIndex, type TableIndex } from './table-index.js';
 import { TableIterator } from './table-iterator.js';
+
+/** #find's outcome for a tombstone (LOOKUP_ABSENT and LOOKUP_FOUND are block-lookup.ts's). */
+const FOUND_DELETE = 3;
 
 export interface TableReaderOptions {
   cache: BlockCache | undefined;
@@ -66,6 +72,9 @@ export class TableReader {
   readonly #filter: BloomFilterReader | undefined;
   /** Reused by get(): lookups are synchronous, so one suffices. */
   readonly #lookup = new BlockIterator();
+  /** Where the last #find found its value (read right after, before any other call). */
+  readonly #result = new BlockLookupResult();
+  #resultData: Uint8Array = new Uint8Array(0);
   #closed = false;
 
   private constructor(
@@ -127,24 +136,60 @@ export class TableReader {
     return this.#filter === undefined || this.#filter.mayContain(userKey);
   }
 
-  get(userKey: Uint8Array, seq: number): LookupResult {
+  /**
+   * The newest version of userKey with sequence <= seq: its value (a view into the block: see
+   * invariant 3), DELETED, or undefined. `keyHash` is hash32(userKey), for callers that ask several
+   * tables about one key.
+   */
+  get(userKey: Uint8Array, seq: number, keyHash: number = hash32(userKey)): LookupResult {
+    const found = this.#find(userKey, seq, keyHash);
+    if (found !== LOOKUP_FOUND) return found === FOUND_DELETE ? DELETED : undefined;
+    const result = this.#result;
+    return this.#resultData.subarray(result.valueOffset, result.valueOffset + result.valueLength);
+  }
+
+  /** get(), but a found value is a private copy (copy-out.ts) made straight from the block. */
+  getCopy(userKey: Uint8Array, seq: number, keyHash: number): LookupResult {
+    const found = this.#find(userKey, seq, keyHash);
+    if (found !== LOOKUP_FOUND) return found === FOUND_DELETE ? DELETED : undefined;
+    const result = this.#result;
+    return copyOut(this.#resultData, result.valueOffset, result.valueOffset + result.valueLength);
+  }
+
+  /** LOOKUP_FOUND (a Put; value at #resultData[#result]), FOUND_DELETE, or LOOKUP_ABSENT. */
+  #find(userKey: Uint8Array, seq: number, keyHash: number): number {
     if (this.#closed) throw new ClosedError(`sstable ${this.fileNumber} is closed`);
     const filter = this.#filter;
     if (filter !== undefined) {
       this.filterStats.checks++;
-      if (!filter.mayContain(userKey)) {
+      if (!filter.mayContainHash(keyHash)) {
         this.filterStats.negatives++;
-        return undefined;
+        return LOOKUP_ABSENT;
       }
     }
-    const blockIndex = this.index.findBlock(userKey, seq);
-    if (blockIndex === this.index.blockCount) return undefined;
-    const lookup = this.#lookup;
-    lookup.reset(this.dataBlock(blockIndex, true), this.fileNumber, this.index.blockOffsets[blockIndex]!);
-    lookup.seek(userKey, seq);
+    const index = this.index;
+    const blockIndex = index.findBlock(userKey, seq);
+    if (blockIndex === index.blockCount) return LOOKUP_ABSENT;
     // Separators guarantee that if (userKey, <= seq) is in the table it is in this block.
-    if (!lookup.valid() || !lookup.userKeyEquals(userKey)) return undefined;
-    return lookup.valueType() === ValueType.Delete ? DELETED : lookup.value();
+    const block = this.dataBlock(blockIndex, true);
+    const result = this.#result;
+    const outcome = lookupInBlock(block, userKey, seq, result, this.fileNumber, index.blockOffsets[blockIndex]!);
+    if (outcome === LOOKUP_FOUND) {
+      this.#resultData = block.data;
+      return result.type === ValueType.Delete ? FOUND_DELETE : LOOKUP_FOUND;
+    }
+    if (outcome === LOOKUP_ABSENT) return LOOKUP_ABSENT;
+    // The shapes lookupInBlock leaves to a full seek (block-lookup.ts).
+    const lookup = this.#lookup;
+    lookup.reset(block, this.fileNumber, index.blockOffsets[blockIndex]!);
+    lookup.seek(userKey, seq);
+    if (!lookup.valid() || !lookup.userKeyEquals(userKey)) return LOOKUP_ABSENT;
+    if (lookup.valueType() === ValueType.Delete) return FOUND_DELETE;
+    const value = lookup.value();
+    this.#resultData = block.data;
+    result.valueOffset = value.byteOffset - block.data.byteOffset;
+    result.valueLength = value.length;
+    return LOOKUP_FOUND;
   }
 
   iterator(options?: TableIteratorOptions): InternalIterator {
