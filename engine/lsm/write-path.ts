@@ -25,6 +25,7 @@ import {
   STORE_VALUE_BYTES_MAX,
   WRITE_BATCH_BYTES_MAX,
   WRITE_BATCH_OPS_MAX,
+  WRITE_PATH_SCRATCH_BYTES_MAX,
 } from '../limits.js';
 import { InvalidArgumentError } from '../util/errors.js';
 import { yieldToEventLoop } from '../util/yield.js';
@@ -35,7 +36,7 @@ import { Memtable } from './memtable/memtable.js';
 import type { StoreState } from './state.js';
 import { RecordType } from './wal/format.js';
 import { LogWriter } from './wal/writer.js';
-import { encodeWriteBatch, encodedWriteBatchBytes, type WriteOp } from './write-batch.js';
+import { encodeWriteBatchInto, encodedWriteBatchBytes, type WriteOp } from './write-batch.js';
 
 interface PendingWrite {
   readonly ops: readonly WriteOp[];
@@ -164,8 +165,15 @@ export class WritePath {
       const group = this.#takeGroup();
       const payloads: Uint8Array[] = [];
       let sequence = state.lastSequence;
+      // Encoded into one reused buffer (views stay valid until addRecordsSync has copied them).
+      let groupBytes = 0;
+      for (const pending of group) groupBytes += pending.bytes;
+      const scratch = this.#encodeScratch(groupBytes);
+      let offset = 0;
       for (const pending of group) {
-        payloads.push(encodeWriteBatch(sequence + 1, pending.ops));
+        const end = encodeWriteBatchInto(scratch, offset, sequence + 1, pending.ops);
+        payloads.push(scratch.subarray(offset, end));
+        offset = end;
         sequence += pending.ops.length;
       }
       try {
@@ -185,6 +193,16 @@ export class WritePath {
     }
   }
 
+  #scratch = new Uint8Array(0);
+
+  /** A buffer of at least `bytes` for encoding a group; kept for the next group up to a bound. */
+  #encodeScratch(bytes: number): Uint8Array {
+    if (bytes <= this.#scratch.length) return this.#scratch;
+    if (bytes > WRITE_PATH_SCRATCH_BYTES_MAX) return new Uint8Array(bytes);
+    this.#scratch = new Uint8Array(Math.min(WRITE_PATH_SCRATCH_BYTES_MAX, Math.max(bytes, 2 * this.#scratch.length, 4096)));
+    return this.#scratch;
+  }
+
   /** Applies a durable group to the memtable and publishes it (no await: invariant 3). */
   #apply(group: readonly PendingWrite[]): void {
     const state = this.state;
@@ -195,9 +213,9 @@ export class WritePath {
       bytes += pending.bytes;
       for (const op of pending.ops) {
         sequence++;
-        // Copies: the caller may reuse its buffers once the promise resolves.
-        if (op.type === 'put') mem.add(sequence, ValueType.Put, op.key.slice(), op.value.slice());
-        else mem.add(sequence, ValueType.Delete, op.key.slice(), EMPTY);
+        // Copies (in the memtable's arena): the caller may reuse its buffers once the promise resolves.
+        if (op.type === 'put') mem.addCopy(sequence, ValueType.Put, op.key, op.value);
+        else mem.addCopy(sequence, ValueType.Delete, op.key, EMPTY);
       }
     }
     state.lastSequence = sequence;

@@ -5,6 +5,7 @@ import {
   WRITE_BATCH_HEADER_BYTES,
   decodeWriteBatch,
   encodeWriteBatch,
+  encodeWriteBatchInto,
   encodedWriteBatchBytes,
   type WriteOp,
 } from '../../engine/lsm/write-batch.js';
@@ -41,6 +42,23 @@ describe('write batch encoding', () => {
         const decoded = decodeWriteBatch(encoded);
         expect(decoded.firstSeq).toBe(firstSeq);
         expect(plain(decoded.ops)).toEqual(plain(ops));
+      }),
+    );
+  });
+
+  it('encodes into the caller buffer at an offset exactly as into a fresh one, leaving the rest alone', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(opArbitrary, { maxLength: 10 }), { minLength: 1, maxLength: 5 }), fc.nat(50), (batches, gap) => {
+        const total = batches.reduce((sum, ops) => sum + encodedWriteBatchBytes(ops), 0);
+        const out = new Uint8Array(gap + total + 7).fill(0xa5);
+        let offset = gap;
+        batches.forEach((ops, i) => {
+          const end = encodeWriteBatchInto(out, offset, 100 * i, ops);
+          expect([...out.subarray(offset, end)]).toEqual([...encodeWriteBatch(100 * i, ops)]);
+          offset = end;
+        });
+        expect(out.subarray(0, gap).every((b) => b === 0xa5)).toBe(true);
+        expect(out.subarray(offset).every((b) => b === 0xa5)).toBe(true);
       }),
     );
   });

@@ -24,6 +24,9 @@ import { SEQUENCE_MAX } from '../../limits.js';
 import { DELETED, ValueType, type LookupResult } from '../internal-key.js';
 import type { InternalIterator } from '../iterator.js';
 import { BTree } from './btree.js';
+import { ByteArena } from './byte-arena.js';
+
+const EMPTY = new Uint8Array(0);
 
 /**
  * Memory charged per entry on top of its key and value bytes and the key's copy. Measured at 1M
@@ -35,6 +38,7 @@ export const ENTRY_OVERHEAD_BYTES = 200;
 
 export class Memtable {
   readonly #tree = new BTree();
+  readonly #arena = new ByteArena();
   #approximateBytes = 0;
   #smallestSeq = Infinity;
   #largestSeq = 0;
@@ -65,6 +69,15 @@ export class Memtable {
   /** Largest sequence added; 0 when empty. */
   get largestSeq(): number {
     return this.#largestSeq;
+  }
+
+  /**
+   * add() of private copies of key and value, made in this memtable's arena (byte-arena.ts): for
+   * callers that may reuse their buffers afterwards, as the write path's callers may.
+   */
+  addCopy(seq: number, type: ValueType, key: Uint8Array, value: Uint8Array): void {
+    const arena = this.#arena;
+    this.add(seq, type, arena.copy(key), value.length === 0 ? EMPTY : arena.copy(value));
   }
 
   /** Inserts one version. (key, seq) pairs are unique; the caller guarantees seq is new. */
