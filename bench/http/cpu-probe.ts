@@ -3,7 +3,7 @@
  * the parent's questions over the IPC channel, so the server's own code is untouched and every
  * target — Silt's real `silt serve`, dynalite, the bare server — is measured the same way.
  *
- *   → { id, kind: 'cpu' }            ← { id, kind: 'cpu', cpuUs }       user + system CPU of this process
+ *   → { id, kind: 'cpu' }            ← { id, kind: 'cpu', userUs, systemUs }  CPU time of this process
  *   → { id, kind: 'profile-start' }  ← { id, kind: 'profile-started' }  V8 CPU profiler on (100 µs sampling)
  *   → { id, kind: 'profile-stop' }   ← { id, kind: 'profile', profile } the recorded .cpuprofile
  *
@@ -30,7 +30,7 @@ async function answer(request: ProbeRequest): Promise<Record<string, unknown>> {
   switch (request.kind) {
     case 'cpu': {
       const usage = process.cpuUsage();
-      return { kind: 'cpu', cpuUs: usage.user + usage.system };
+      return { kind: 'cpu', userUs: usage.user, systemUs: usage.system };
     }
     case 'profile-start':
       session ??= new Session();

@@ -6,7 +6,7 @@
  *
  *   npm run bench:http
  *   npm run bench:http -- --targets silt,bare --seconds 3
- *   npm run bench:http -- --profile                 # also profile the Silt server process
+ *   npm run bench:http -- --targets silt --profile  # also profile the server process
  *   npm run bench:http -- --help
  *
  * Per target (Silt first), on a fresh server: create the table, preload every key (untimed), then
@@ -31,7 +31,7 @@ import { formatSelfTime, topSelfTime, type SelfTimeRow } from '../lsm/profile.js
 import { SignedClient } from './client.js';
 import { runClosedLoop, runOpenLoop, type LoadResult, type Workload } from './load.js';
 import { computeRatios, evaluateTargets, formatRatios, formatRows, formatTargets, makeRow, type HttpRatioRow, type HttpResultRow, type HttpTargetResult, type OperationName } from './report.js';
-import { killAllTargets, startTarget, TARGET_NAMES, type ServerProcess, type TargetName } from './targets.js';
+import { killAllTargets, startTarget, TARGET_NAMES, type CpuUsage, type ServerProcess, type TargetName } from './targets.js';
 import { createTable, getWorkload, ItemSpace, preloadWorkload, putWorkload } from './workloads.js';
 
 export interface HttpBenchOptions {
@@ -60,7 +60,7 @@ export interface HttpBenchReport {
   results: HttpResultRow[];
   ratios: HttpRatioRow[];
   targets: HttpTargetResult[];
-  profile: { operation: OperationName; totalMs: number; top: SelfTimeRow[]; file: string }[];
+  profile: { target: TargetName; operation: OperationName; totalMs: number; top: SelfTimeRow[]; file: string }[];
 }
 
 export const USAGE = `usage: npm run bench:http -- [flags]     (or: node dist/bench/http/http-bench.js [flags])
@@ -77,7 +77,7 @@ export const USAGE = `usage: npm run bench:http -- [flags]     (or: node dist/be
   --rate N              open-loop req/s when Silt is not among the targets
   --client raw|node-http  the client's transport (raw sockets by default)
   --auth                Silt verifies SigV4 fully (--auth credentials file) instead of only its form
-  --profile             record a CPU profile of the Silt server during an extra closed-loop run
+  --profile             record a CPU profile of each server during an extra closed-loop run
   --seed N              key draws (301)
   --json PATH           write the JSON report here (default data/bench/http-bench-<time>.json)
 `;
@@ -180,11 +180,11 @@ interface Io {
 }
 
 /** Runs `load` and measures the server's CPU time around it. */
-async function measured(server: ServerProcess, load: () => Promise<LoadResult>): Promise<{ result: LoadResult; serverCpuUs: number }> {
-  const before = await server.cpuUs();
+async function measured(server: ServerProcess, load: () => Promise<LoadResult>): Promise<{ result: LoadResult; serverCpu: CpuUsage }> {
+  const before = await server.cpuUsage();
   const result = await load();
-  const after = await server.cpuUs();
-  return { result, serverCpuUs: after - before };
+  const after = await server.cpuUsage();
+  return { result, serverCpu: { userUs: after.userUs - before.userUs, systemUs: after.systemUs - before.systemUs } };
 }
 
 export async function main(argv: readonly string[], io: Io): Promise<HttpBenchReport | undefined> {
@@ -219,19 +219,19 @@ export async function main(argv: readonly string[], io: Io): Promise<HttpBenchRe
         const workload = workloads[operation];
         if (options.warmupSeconds > 0) await runClosedLoop(client, workload, { requests: options.requests, durationMs: options.warmupSeconds * 1000 });
         io.progress(`${name}: ${operation} closed loop`);
-        const { result, serverCpuUs } = await measured(server, () => runClosedLoop(client!, workload, closedLimits));
-        rows.push(makeRow(name, operation, 'closed', options.connections, result, serverCpuUs));
+        const { result, serverCpu } = await measured(server, () => runClosedLoop(client!, workload, closedLimits));
+        rows.push(makeRow(name, operation, 'closed', options.connections, result, serverCpu));
         if (name === 'silt') openRates.set(operation, Math.max(1, Math.round(result.requestsPerSec * options.rateFraction)));
-        if (options.profile && name === 'silt') {
+        if (options.profile) {
           io.progress(`${name}: ${operation} profiled run`);
           await server.startProfile();
           await runClosedLoop(client, workload, closedLimits);
           const profile = await server.stopProfile();
           await mkdir(io.reportDir, { recursive: true });
-          const file = join(io.reportDir, `http-bench-${stamp}-silt-${operation}.cpuprofile`);
+          const file = join(io.reportDir, `http-bench-${stamp}-${name}-${operation}.cpuprofile`);
           await writeFile(file, JSON.stringify(profile));
           const { rows: top, totalMs } = topSelfTime(profile, PROFILE_TOP_FUNCTIONS);
-          profiles.push({ operation, totalMs, top, file });
+          profiles.push({ target: name, operation, totalMs, top, file });
         }
       }
       if (options.openSeconds > 0) {
@@ -239,8 +239,8 @@ export async function main(argv: readonly string[], io: Io): Promise<HttpBenchRe
           const rate = openRates.get(operation) ?? options.rate;
           if (rate === null) continue;
           io.progress(`${name}: ${operation} open loop at ${rate}/s`);
-          const { result, serverCpuUs } = await measured(server, () => runOpenLoop(client!, workloads[operation], { ratePerSec: rate, durationMs: options.openSeconds * 1000 }));
-          rows.push(makeRow(name, operation, 'open', options.connections, result, serverCpuUs));
+          const { result, serverCpu } = await measured(server, () => runOpenLoop(client!, workloads[operation], { ratePerSec: rate, durationMs: options.openSeconds * 1000 }));
+          rows.push(makeRow(name, operation, 'open', options.connections, result, serverCpu));
         }
       }
     } finally {
@@ -253,7 +253,7 @@ export async function main(argv: readonly string[], io: Io): Promise<HttpBenchRe
   const ratios = computeRatios(rows, options.operations);
   const targets = evaluateTargets(rows, options.operations);
   io.stdout(`${formatRows(rows)}\n\n${formatRatios(ratios)}\n\nTargets (load average ${environment.loadAverage1m.toFixed(2)} at start, ${environment.loadAverage1mAtEnd.toFixed(2)} at end):\n${formatTargets(targets)}\n`);
-  for (const profile of profiles) io.stdout(`\nSilt server, ${profile.operation} (closed loop), ${formatSelfTime(profile.top, profile.totalMs)}\nprofile: ${profile.file}\n`);
+  for (const profile of profiles) io.stdout(`\n${profile.target} server, ${profile.operation} (closed loop), ${formatSelfTime(profile.top, profile.totalMs)}\nprofile: ${profile.file}\n`);
 
   const report: HttpBenchReport = { schema: 'silt-http-bench/1', environment, options, results: rows, ratios, targets, profile: profiles };
   let reportFile = options.json;

@@ -14,7 +14,7 @@
 import type { LatencySummary } from '../lsm/histogram.js';
 import { formatMicros, formatRate, formatRatio } from '../lsm/report.js';
 import type { LoadResult } from './load.js';
-import type { TargetName } from './targets.js';
+import type { CpuUsage, TargetName } from './targets.js';
 
 export type OperationName = 'PutItem' | 'GetItem';
 export type LoadShape = 'closed' | 'open';
@@ -33,7 +33,10 @@ export interface HttpResultRow {
   targetRatePerSec: number | null;
   unsent: number;
   latency: LatencySummary | null;
+  /** Server process CPU (user + system) per response. */
   serverCpuUsPerRequest: number | null;
+  /** The kernel's part of it (socket I/O, mostly). */
+  serverSystemUsPerRequest: number | null;
   clientCpuUsPerRequest: number | null;
 }
 
@@ -58,7 +61,7 @@ export const CPU_RATIO_MAX = 1 / 3;
 export const THROUGHPUT_RATIO_MIN = 0.85;
 export const OPEN_LOOP_P99_US_MAX = 5000;
 
-export function makeRow(target: TargetName, operation: OperationName, load: LoadShape, connections: number, result: LoadResult, serverCpuUs: number | null): HttpResultRow {
+export function makeRow(target: TargetName, operation: OperationName, load: LoadShape, connections: number, result: LoadResult, serverCpu: CpuUsage | null): HttpResultRow {
   const perRequest = (us: number | null): number | null => (us === null || result.requests === 0 ? null : us / result.requests);
   return {
     target,
@@ -73,7 +76,8 @@ export function makeRow(target: TargetName, operation: OperationName, load: Load
     targetRatePerSec: result.targetRatePerSec,
     unsent: result.unsent,
     latency: result.latency,
-    serverCpuUsPerRequest: perRequest(serverCpuUs),
+    serverCpuUsPerRequest: perRequest(serverCpu === null ? null : serverCpu.userUs + serverCpu.systemUs),
+    serverSystemUsPerRequest: perRequest(serverCpu === null ? null : serverCpu.systemUs),
     clientCpuUsPerRequest: perRequest(result.clientCpuUs),
   };
 }
@@ -150,7 +154,7 @@ const ms = (us: number | undefined): string => (us === undefined ? '—' : (us /
 const micros = (us: number | null): string => (us === null ? '—' : formatMicros(us));
 
 export function formatRows(rows: readonly HttpResultRow[]): string {
-  const header = ['target', 'operation', 'load', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'server µs/req', 'client µs/req', 'errors'];
+  const header = ['target', 'operation', 'load', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'server µs/req', '(kernel)', 'client µs/req', 'errors'];
   const body = rows.map((row) => [
     row.target,
     row.operation,
@@ -161,6 +165,7 @@ export function formatRows(rows: readonly HttpResultRow[]): string {
     ms(row.latency?.p99Us),
     ms(row.latency?.p999Us),
     micros(row.serverCpuUsPerRequest),
+    micros(row.serverSystemUsPerRequest),
     micros(row.clientCpuUsPerRequest),
     row.errors === 0 ? (row.unsent > 0 ? `${row.unsent} unsent` : '0') : String(row.errors),
   ]);

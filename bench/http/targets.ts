@@ -33,14 +33,19 @@ export interface TargetOptions {
   nodeArgs?: readonly string[];
 }
 
+export interface CpuUsage {
+  userUs: number;
+  systemUs: number;
+}
+
 export interface ServerProcess {
   readonly name: TargetName;
   readonly url: string;
   readonly host: string;
   readonly port: number;
   readonly pid: number;
-  /** User + system CPU time the server process has used so far. */
-  cpuUs(): Promise<number>;
+  /** CPU time the server process has used so far, in user space and in the kernel. */
+  cpuUsage(): Promise<CpuUsage>;
   startProfile(): Promise<void>;
   stopProfile(): Promise<Profiler.Profile>;
   /** SIGTERM, then SIGKILL after STOP_GRACE_MS; resolves once the process has exited. */
@@ -191,9 +196,9 @@ export async function startTarget(name: TargetName, options: TargetOptions = {})
     host: HOST,
     port,
     pid: child.pid!, // spawned and answered: it has a pid
-    async cpuUs() {
+    async cpuUsage() {
       const reply = await ask('cpu');
-      return reply['cpuUs'] as number;
+      return { userUs: reply['userUs'] as number, systemUs: reply['systemUs'] as number };
     },
     async startProfile() {
       await ask('profile-start');
