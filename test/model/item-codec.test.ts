@@ -1,9 +1,39 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Item } from '../../engine/model/attribute-value.js';
-import { decodeItem, encodeItem, ITEM_FORMAT_VERSION } from '../../engine/model/item-codec.js';
+import { Packr } from 'msgpackr';
+import type { AttributeValue } from '../../engine/model/attribute-value.js';
+import { decodeItem, decodeSizedItem, encodeItem, ITEM_FORMAT_VERSION } from '../../engine/model/item-codec.js';
+import { itemSizeBytes } from '../../engine/model/item-size.js';
 import { CorruptionError } from '../../engine/util/errors.js';
-import { item, nested } from './arbitraries.js';
+import { attributeValue, item, nested } from './arbitraries.js';
+
+/**
+ * The reference encoder: the compact tree of FORMAT.md §3 packed by msgpackr, as items were encoded
+ * before item-writer.ts (whose bytes must stay identical).
+ */
+const packr = new Packr({ useRecords: false, moreTypes: false, copyBuffers: true, bundleStrings: false });
+type Tree = string | number | boolean | null | Uint8Array | Tree[];
+function toTree(value: AttributeValue): Tree {
+  if ('S' in value) return value.S;
+  if ('N' in value) return /^-?[0-9]{1,15}$/.test(value.N) ? Number(value.N) : [1, value.N];
+  if ('B' in value) return value.B;
+  if ('BOOL' in value) return value.BOOL;
+  if ('NULL' in value) return null;
+  if ('M' in value) return [3, ...mapTree(value.M)];
+  if ('L' in value) return [2, ...value.L.map(toTree)];
+  if ('SS' in value) return [4, ...value.SS];
+  if ('NS' in value) return [5, ...value.NS];
+  return [6, ...value.BS];
+}
+function mapTree(map: Item): Tree[] {
+  const out: Tree[] = [];
+  for (const name of Object.keys(map)) out.push(name, toTree(map[name]!));
+  return out;
+}
+function referenceEncoding(value: Item): Uint8Array {
+  return new Uint8Array([ITEM_FORMAT_VERSION, ...packr.pack(mapTree(value))]);
+}
 
 /** Deep equality that also checks binary is a plain Uint8Array and names are own properties. */
 function expectSame(actual: Item, expected: Item): void {
@@ -57,6 +87,58 @@ describe('item codec', () => {
     );
   });
 
+  it('writes exactly the bytes msgpackr writes (items encoded before and after are indistinguishable)', () => {
+    const long = (unit: string): string => unit.repeat(70);
+    const edges: Item = {
+      ints: { L: ['0', '127', '128', '255', '256', '65535', '65536', '4294967295', '4294967296', '999999999999999', '-1', '-32', '-33', '-128', '-129', '-32768', '-32769', '-2147483648', '-2147483649', '-999999999999999'].map((N) => ({ N })) },
+      strings: { L: ['', 'a'.repeat(31), 'a'.repeat(32), 'a'.repeat(255), 'a'.repeat(256), 'a'.repeat(65536), 'é'.repeat(20), 'é'.repeat(40), '😀'.repeat(40)].map((S) => ({ S })) },
+      lone: { L: ['\ud800', 'a\udc00b', long('\ud800'), long('a') + '\udfff'].map((S) => ({ S })) },
+      binary: { L: [0, 255, 256, 65536].map((n) => ({ B: new Uint8Array(n).fill(7) })) },
+      lists: { L: [{ L: Array.from({ length: 15 }, () => ({ NULL: true as const })) }, { L: Array.from({ length: 16 }, () => ({ BOOL: false })) }] },
+      wide: { M: Object.fromEntries(Array.from({ length: 40 }, (_, i): [string, AttributeValue] => [`k${i}`, { N: String(i) }])) },
+      sets: { L: [{ SS: ['x', long('y')] }, { NS: ['1.5', '2'] }, { BS: [new Uint8Array([1])] }] },
+    };
+    expect(Array.from(encodeItem(edges))).toEqual(Array.from(referenceEncoding(edges)));
+    fc.assert(
+      fc.property(item, (value) => {
+        expect(Array.from(encodeItem(value))).toEqual(Array.from(referenceEncoding(value)));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('measures the size it decodes: decodeSizedItem(x).sizeBytes = itemSizeBytes(decodeItem(x))', () => {
+    fc.assert(
+      fc.property(item, (value) => {
+        const { item: decoded, sizeBytes } = decodeSizedItem(encodeItem(value));
+        expect(sizeBytes).toBe(itemSizeBytes(decoded));
+        expect(sizeBytes).toBe(itemSizeBytes(value));
+      }),
+      { numRuns: 1000 },
+    );
+    // Strings whose stored bytes are not well-formed UTF-8 (a lone surrogate) decode with U+FFFD:
+    // the size is the decoded string's.
+    for (const S of ['\ud800', 'a\udc00' + 'b'.repeat(70)]) {
+      const { item: decoded, sizeBytes } = decodeSizedItem(encodeItem({ s: { S } }));
+      expect(sizeBytes).toBe(itemSizeBytes(decoded));
+    }
+  });
+
+  it('reads every MessagePack form msgpackr reads for the same tree', () => {
+    // Wider headers than the encoder picks: str8 for a short name, uint32 for a small int, array16, bin16, float64 integer.
+    const bytes = [1, 0xdc, 0, 4, 0xd9, 1, 0x61, 0xce, 0, 0, 0, 5, 0xa1, 0x62, 0x92, 0x02, 0xcb, 0x40, 0x14, 0, 0, 0, 0, 0, 0];
+    expect(decodeItem(new Uint8Array(bytes))).toEqual({ a: { N: '5' }, b: { L: [{ N: '5' }] } });
+    const binary = [1, 0x92, 0xa1, 0x62, 0xc5, 0, 2, 9, 8];
+    expect(decodeItem(new Uint8Array(binary))).toEqual({ b: { B: new Uint8Array([9, 8]) } });
+    fc.assert(
+      fc.property(attributeValue, (value) => {
+        const encoded = referenceEncoding({ v: value });
+        expect(decodeItem(encoded)).toEqual(decodeItem(encodeItem({ v: value })));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('decoded binary does not alias the encoded buffer', () => {
     const encoded = encodeItem({ b: { B: new Uint8Array([7, 7, 7]) } });
     const decoded = decodeItem(encoded);
@@ -78,6 +160,16 @@ describe('item codec', () => {
     ['unknown tag', [1, 0x92, 0xa1, 0x61, 0x91, 0x09]],
     ['float number', [1, 0x92, 0xa1, 0x61, 0xcb, 0x3f, 0xf8, 0, 0, 0, 0, 0, 0]],
     ['empty set', [1, 0x92, 0xa1, 0x61, 0x91, 0x04]],
+    ['trailing bytes', [1, 0x92, 0xa1, 0x61, 0x05, 0x05]],
+    ['truncated string', [1, 0x92, 0xa1, 0x61, 0xa3, 0x61]],
+    ['truncated array', [1, 0x94, 0xa1, 0x61, 0x05]],
+    ['a msgpack map', [1, 0x92, 0xa1, 0x61, 0x81, 0xa1, 0x62, 0x05]],
+    ['an extension', [1, 0x92, 0xa1, 0x61, 0xd4, 0x01, 0x00]],
+    ['a 64-bit integer', [1, 0x92, 0xa1, 0x61, 0xcf, 0, 0, 0, 0, 0, 0, 0, 5]],
+    ['a name that is not a string', [1, 0x92, 0x05, 0x05]],
+    ['a bad set element', [1, 0x92, 0xa1, 0x61, 0x92, 0x04, 0x05]],
+    ['an empty tagged array', [1, 0x92, 0xa1, 0x61, 0x90]],
+    ['nesting no valid item reaches', [1, 0x92, 0xa1, 0x61, ...Array.from({ length: 200 }, () => [0x92, 0x02]).flat(), 0xc0]],
   ])('rejects %s as corruption', (_name, bytes) => {
     expect(() => decodeItem(new Uint8Array(bytes))).toThrow(CorruptionError);
   });

@@ -1,0 +1,318 @@
+/**
+ * The decoder of stored items (format in FORMAT.md §3, encoder in item-codec.ts): reads the
+ * MessagePack tree straight into attribute values, without msgpackr's intermediate arrays, and
+ * measures the item's DynamoDB size (item-size.ts) on the way, from the encoded lengths, so a read
+ * that charges capacity or fills a 1 MB page need not walk the item again.
+ *
+ * It accepts exactly the trees msgpackr would have decoded into a valid item — any MessagePack
+ * encoding of the integers and strings (fixint to 32-bit ints, a float64 holding a safe integer, as
+ * msgpackr writes integers past 2^32; fixstr to str32; bin8 to bin32; array16/32) — and reports
+ * everything else (maps, extensions, 64-bit ints, fractional floats, truncation, trailing bytes,
+ * nesting deeper than any valid item) as CorruptionError. Strings decode as UTF-8 with U+FFFD for
+ * malformed sequences (WHATWG), as msgpackr's decoders do; binary is copied (a view would alias the
+ * caller's block).
+ *
+ * Concurrency: synchronous; one module-level reader, used within one readItem call (nothing it
+ * calls can re-enter it).
+ */
+import { NESTING_LEVELS_MAX } from '../limits.js';
+import { CorruptionError } from '../util/errors.js';
+import type { AttributeValue, Item } from './attribute-value.js';
+import { TAG_BS, TAG_L, TAG_M, TAG_N, TAG_NS, TAG_SS } from './item-format.js';
+import { numberSizeBytes, utf8Length } from './item-size.js';
+import { setEntry } from './validate.js';
+
+/** Strings up to this many bytes are built in JS when ASCII; longer ones (or any non-ASCII) natively. */
+const SHORT_STRING_BYTES_MAX = 32;
+/**
+ * A bound on recursion, not a rule: validated items nest at most NESTING_LEVELS_MAX levels, so a
+ * stored tree nested far deeper is corrupt (and would otherwise exhaust the stack).
+ */
+const DECODE_NESTING_LEVELS_MAX = 4 * NESTING_LEVELS_MAX;
+const EMPTY = new Uint8Array(0);
+
+
+const fromCharCode = String.fromCharCode;
+const utf8Decoder = new TextDecoder('utf-8', { fatal: false });
+// Node's Buffer has a native utf8Slice(start, end) that accepts any Uint8Array and decodes without
+// a subarray; it is missing from the typings (hence the cast) and from other runtimes (the fallback).
+const nativeUtf8Slice = (Buffer.prototype as unknown as { utf8Slice?: (this: Uint8Array, start: number, end: number) => string }).utf8Slice;
+
+function corrupt(what: string): never {
+  throw new CorruptionError(`stored item: ${what}`);
+}
+
+// Big-endian floats are read through scratch arrays (a DataView per read would allocate).
+const float32 = new Float32Array(1);
+const float32Bytes = new Uint8Array(float32.buffer);
+const float64 = new Float64Array(1);
+const float64Bytes = new Uint8Array(float64.buffer);
+const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** The cursor over one encoded item (a class: its fields are cheaper to reach than module `let`s). */
+class ItemReader {
+  src: Uint8Array = EMPTY;
+  position = 0;
+  end = 0;
+  /** DynamoDB size of the last value (or string, or map's entries) read. */
+  sizeBytes = 0;
+
+  need(bytes: number): void {
+    if (this.position + bytes > this.end) corrupt('truncated');
+  }
+
+  readUint16(): number {
+    this.need(2);
+    const value = (this.src[this.position]! << 8) | this.src[this.position + 1]!;
+    this.position += 2;
+    return value;
+  }
+
+  readUint32(): number {
+    this.need(4);
+    const value = this.src[this.position]! * 0x1000000 + ((this.src[this.position + 1]! << 16) | (this.src[this.position + 2]! << 8) | this.src[this.position + 3]!);
+    this.position += 4;
+    return value;
+  }
+
+  /** A string of `length` bytes at the cursor; sets this.sizeBytes to its UTF-8 size. */
+  readString(length: number): string {
+    this.need(length);
+    const start = this.position;
+    const stop = start + length;
+    this.position = stop;
+    let ascii = true;
+    for (let i = start; i < stop; i++) {
+      if (this.src[i]! >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii && length <= SHORT_STRING_BYTES_MAX) {
+      this.sizeBytes = length;
+      let text = '';
+      let i = start;
+      for (; i + 8 <= stop; i += 8) {
+        text += fromCharCode(this.src[i]!, this.src[i + 1]!, this.src[i + 2]!, this.src[i + 3]!, this.src[i + 4]!, this.src[i + 5]!, this.src[i + 6]!, this.src[i + 7]!);
+      }
+      for (; i < stop; i++) text += fromCharCode(this.src[i]!);
+      return text;
+    }
+    const text = nativeUtf8Slice !== undefined ? nativeUtf8Slice.call(this.src, start, stop) : utf8Decoder.decode(this.src.subarray(start, stop));
+    // Malformed UTF-8 decodes to U+FFFD (3 bytes each): then the size is the decoded string's, not the stored one's.
+    this.sizeBytes = ascii ? length : utf8Length(text);
+    return text;
+  }
+
+  readBinary(length: number): Uint8Array {
+    this.need(length);
+    const out = new Uint8Array(length);
+    out.set(this.src.subarray(this.position, this.position + length));
+    this.position += length;
+    this.sizeBytes = length;
+    return out;
+  }
+
+  /** The element count of an array header at the cursor, or -1 when the next value is not an array. */
+  arrayLength(token: number): number {
+    if (token >= 0x90 && token <= 0x9f) return token - 0x90;
+    if (token === 0xdc) return this.readUint16();
+    if (token === 0xdd) return this.readUint32();
+    return -1;
+  }
+
+  /** A string header's byte length, or -1 when `token` does not start a string. */
+  stringLength(token: number): number {
+    if (token >= 0xa0 && token <= 0xbf) return token - 0xa0;
+    if (token === 0xd9) {
+      this.need(1);
+      return this.src[this.position++]!;
+    }
+    if (token === 0xda) return this.readUint16();
+    if (token === 0xdb) return this.readUint32();
+    return -1;
+  }
+
+  binaryLength(token: number): number {
+    if (token === 0xc4) {
+      this.need(1);
+      return this.src[this.position++]!;
+    }
+    if (token === 0xc5) return this.readUint16();
+    if (token === 0xc6) return this.readUint32();
+    return -1;
+  }
+
+  nextToken(): number {
+    this.need(1);
+    return this.src[this.position++]!;
+  }
+
+
+  readFloat(bytes: number, scratchBytes: Uint8Array, scratch: Float32Array | Float64Array): number {
+    this.need(bytes);
+    for (let i = 0; i < bytes; i++) scratchBytes[littleEndian ? bytes - 1 - i : i] = this.src[this.position + i]!;
+    this.position += bytes;
+    return scratch[0]!;
+  }
+
+  /** An integer value, or undefined when `token` does not start a number. */
+  readInteger(token: number): number | undefined {
+    if (token < 0x80) return token;
+    if (token >= 0xe0) return token - 0x100;
+    let value: number;
+    switch (token) {
+      case 0xcc:
+        this.need(1);
+        return this.src[this.position++]!;
+      case 0xcd:
+        return this.readUint16();
+      case 0xce:
+        return this.readUint32();
+      case 0xd0:
+        this.need(1);
+        return (this.src[this.position++]! << 24) >> 24;
+      case 0xd1:
+        return (this.readUint16() << 16) >> 16;
+      case 0xd2:
+        return this.readUint32() | 0;
+      case 0xca:
+        value = this.readFloat(4, float32Bytes, float32);
+        break;
+      case 0xcb:
+        value = this.readFloat(8, float64Bytes, float64);
+        break;
+      default:
+        return undefined;
+    }
+    if (!Number.isSafeInteger(value)) corrupt('number is not a compact integer');
+    return value;
+  }
+
+  numberValue(canonical: string): AttributeValue {
+    this.sizeBytes = numberSizeBytes(canonical);
+    return { N: canonical };
+  }
+
+  /** One attribute value at nesting `level` (1 for a top-level attribute's value); sets this.sizeBytes. */
+  readValue(level: number): AttributeValue {
+    const token = this.nextToken();
+    if (token >= 0xa0 && token <= 0xbf) return { S: this.readString(token - 0xa0) };
+    const integer = this.readInteger(token);
+    if (integer !== undefined) return this.numberValue(String(integer));
+    const count = this.arrayLength(token);
+    if (count >= 0) return this.readTagged(count, level);
+    const length = this.stringLength(token);
+    if (length >= 0) return { S: this.readString(length) };
+    const bytes = this.binaryLength(token);
+    if (bytes >= 0) return { B: this.readBinary(bytes) };
+    this.sizeBytes = 1;
+    if (token === 0xc0) return { NULL: true };
+    if (token === 0xc2) return { BOOL: false };
+    if (token === 0xc3) return { BOOL: true };
+    return corrupt(`unexpected MessagePack byte 0x${token.toString(16)}`);
+  }
+
+  readTagged(count: number, level: number): AttributeValue {
+    if (count === 0) corrupt('unknown tag undefined');
+    if (level > DECODE_NESTING_LEVELS_MAX) corrupt('nested too deeply');
+    const tag = this.readInteger(this.nextToken());
+    const elements = count - 1;
+    switch (tag) {
+      case TAG_N: {
+        const length = elements === 1 ? this.stringLength(this.nextToken()) : -1;
+        if (length < 0) corrupt('bad number');
+        return this.numberValue(this.readString(length));
+      }
+      case TAG_L: {
+        const list = new Array<AttributeValue>(elements);
+        let size = 3;
+        for (let i = 0; i < elements; i++) {
+          list[i] = this.readValue(level + 1);
+          size += 1 + this.sizeBytes;
+        }
+        this.sizeBytes = size;
+        return { L: list };
+      }
+      case TAG_M: {
+        const map = this.readEntries(elements, level + 1, 1);
+        this.sizeBytes += 3;
+        return { M: map };
+      }
+      case TAG_SS:
+      case TAG_NS: {
+        if (elements === 0) corrupt('empty set');
+        const set = new Array<string>(elements);
+        let size = 0;
+        for (let i = 0; i < elements; i++) {
+          const length = this.stringLength(this.nextToken());
+          if (length < 0) corrupt('bad set element');
+          const element = this.readString(length);
+          set[i] = element;
+          size += tag === TAG_SS ? this.sizeBytes : numberSizeBytes(element);
+        }
+        this.sizeBytes = size;
+        return tag === TAG_SS ? { SS: set } : { NS: set };
+      }
+      case TAG_BS: {
+        if (elements === 0) corrupt('empty set');
+        const set = new Array<Uint8Array>(elements);
+        let size = 0;
+        for (let i = 0; i < elements; i++) {
+          const length = this.binaryLength(this.nextToken());
+          if (length < 0) corrupt('bad binary set element');
+          set[i] = this.readBinary(length);
+          size += length;
+        }
+        this.sizeBytes = size;
+        return { BS: set };
+      }
+      default:
+        return corrupt(`unknown tag ${String(tag)}`);
+    }
+  }
+
+  /**
+   * `count` alternating names and values into a map whose values are at `level`; this.sizeBytes is
+   * Σ (perEntryBytes + name + value), the size of a map's entries (item-size.ts).
+   */
+  readEntries(count: number, level: number, perEntryBytes: number): Item {
+    if (count % 2 !== 0) corrupt('odd map entries');
+    const map: Item = {};
+    let size = 0;
+    for (let i = 0; i < count; i += 2) {
+      const length = this.stringLength(this.nextToken());
+      if (length < 0) corrupt('map name is not a string');
+      const name = this.readString(length);
+      size += perEntryBytes + this.sizeBytes;
+      setEntry(map, name, this.readValue(level));
+      size += this.sizeBytes;
+    }
+    this.sizeBytes = size;
+    return map;
+  }
+}
+
+const reader = new ItemReader();
+
+/** An item and its DynamoDB size (itemSizeBytes of the item). */
+export interface SizedItem {
+  readonly item: Item;
+  readonly sizeBytes: number;
+}
+
+/** Decodes the tree after the version byte (checked by the caller); throws CorruptionError. */
+export function readItem(bytes: Uint8Array, start: number): SizedItem {
+  reader.src = bytes;
+  reader.position = start;
+  reader.end = bytes.length;
+  try {
+    const count = reader.arrayLength(reader.nextToken());
+    if (count < 0) corrupt('top level is not a map');
+    const item = reader.readEntries(count, 1, 0);
+    if (reader.position !== reader.end) corrupt('trailing bytes');
+    return { item, sizeBytes: reader.sizeBytes };
+  } finally {
+    reader.src = EMPTY; // do not pin the caller's buffer
+  }
+}
