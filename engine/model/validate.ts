@@ -16,7 +16,7 @@ import type { AttributeValue, Item, ScalarAttributeType } from './attribute-valu
 import { SerializationException, ValidationException } from './errors.js';
 import { keyValueSizeBytes } from './item-size.js';
 import { normalizeNumber, NUMBER_EMPTY_MESSAGE } from './number.js';
-import type { IndexSchema, PrimaryKeySchema } from './schema.js';
+import type { IndexSchema, KeyAttribute, PrimaryKeySchema } from './schema.js';
 
 const INVALID = 'One or more parameter values were invalid: ';
 export const EMPTY_VALUE_MESSAGE = 'Supplied AttributeValue is empty, must contain exactly one of the supported datatypes';
@@ -75,13 +75,20 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 // ---- Values ----------------------------------------------------------------------------------------
 
+/** What validateMember returns for a member that is not a type descriptor. */
+const NOT_A_TYPE: unique symbol = Symbol('not a type descriptor');
+
 /** Validates and normalises one attribute value; `level` is 1 for a top-level attribute's value. */
 export function validateAttributeValue(input: unknown, level = 1): AttributeValue {
   if (!isPlainObject(input)) {
     if (input === null || input === undefined) throw new ValidationException(EMPTY_VALUE_MESSAGE);
     throw shapeError('Map', input);
   }
-  let result: AttributeValue | undefined;
+  // The type member and its normalised payload are kept apart, and the value object is built only
+  // when the input is not already normal: a request's values are almost always normal, and this is
+  // the hottest loop of every write.
+  let type: string | undefined;
+  let payload: unknown;
   let typeCount = 0;
   let memberCount = 0;
   for (const key in input) {
@@ -89,53 +96,50 @@ export function validateAttributeValue(input: unknown, level = 1): AttributeValu
     memberCount++;
     const member = input[key];
     if (member === null || member === undefined) continue; // null members are absent on the wire
-    const value = validateMember(key, member, level);
-    if (value === undefined) continue; // not a type descriptor: ignored, as the wire decoder does
+    const normal = validateMember(key, member, level);
+    if (normal === NOT_A_TYPE) continue; // not a type descriptor: ignored, as the wire decoder does
     typeCount++;
-    result = value;
+    type = key;
+    payload = normal;
   }
-  if (result === undefined) throw new ValidationException(EMPTY_VALUE_MESSAGE);
+  if (type === undefined) throw new ValidationException(EMPTY_VALUE_MESSAGE);
   if (typeCount > 1) throw new ValidationException(MULTIPLE_TYPES_MESSAGE);
   // Reuse the input when it was already exactly the normal value.
-  if (memberCount === 1 && sameMember(input, result)) return input as AttributeValue;
-  return result;
+  if (memberCount === 1 && input[type] === payload) return input as AttributeValue;
+  return { [type]: payload } as unknown as AttributeValue; // `type` is a descriptor validateMember accepted, `payload` its checked payload
 }
 
-function sameMember(input: Record<string, unknown>, result: AttributeValue): boolean {
-  for (const key in result) return input[key] === (result as Record<string, unknown>)[key];
-  return false;
-}
-
-function validateMember(type: string, member: unknown, level: number): AttributeValue | undefined {
+/** The normalised payload of one member (the `"x"` of `{ S: "x" }`), or NOT_A_TYPE. */
+function validateMember(type: string, member: unknown, level: number): unknown {
   switch (type) {
     case 'S':
       if (typeof member !== 'string') throw shapeError('String', member);
-      return { S: member };
+      return member;
     case 'N':
       if (typeof member !== 'string') throw shapeError('String', member);
-      return { N: normalizeNumber(member) };
+      return normalizeNumber(member);
     case 'B':
       if (!(member instanceof Uint8Array)) throw shapeError('Blob', member);
-      return { B: member };
+      return member;
     case 'BOOL':
       if (typeof member !== 'boolean') throw shapeError('Boolean', member);
-      return { BOOL: member };
+      return member;
     case 'NULL':
       if (typeof member !== 'boolean') throw shapeError('Boolean', member);
       if (!member) throw new ValidationException(NULL_FALSE_MESSAGE);
-      return { NULL: true };
+      return true;
     case 'SS':
-      return { SS: validateStringSet(member) };
+      return validateStringSet(member);
     case 'NS':
-      return { NS: validateNumberSet(member) };
+      return validateNumberSet(member);
     case 'BS':
-      return { BS: validateBinarySet(member) };
+      return validateBinarySet(member);
     case 'L':
-      return { L: validateList(member, level) };
+      return validateList(member, level);
     case 'M':
-      return { M: validateMap(member, level) };
+      return validateMap(member, level);
     default:
-      return undefined;
+      return NOT_A_TYPE;
   }
 }
 
@@ -269,10 +273,9 @@ export function validateItem(input: unknown): Item {
 
 /** Empty-value and size rules for one key value of the declared type (trusted, validated value). */
 function checkKeyValue(name: string, type: ScalarAttributeType, value: AttributeValue, isPartition: boolean): void {
-  const keyValue = value as { S: string } | { N: string } | { B: Uint8Array }; // the caller checked the type
-  if (type !== 'N' && keyValueSizeBytes(keyValue) === 0) throw new ValidationException(emptyKeyMessage(name, type));
   if (type === 'N') return; // numbers are bounded by the 38-digit rule alone
-  const size = keyValueSizeBytes(keyValue);
+  const size = keyValueSizeBytes(value as { S: string } | { B: Uint8Array }); // the caller checked the type
+  if (size === 0) throw new ValidationException(emptyKeyMessage(name, type));
   if (isPartition && size > PARTITION_KEY_BYTES_MAX) throw new ValidationException(HASH_KEY_SIZE_MESSAGE);
   if (!isPartition && size > SORT_KEY_BYTES_MAX) throw new ValidationException(RANGE_KEY_SIZE_MESSAGE);
 }
@@ -289,13 +292,17 @@ export function validateKey(input: unknown, schema: PrimaryKeySchema): Item {
   const key = validateItem(input);
   let count = 0;
   for (const name in key) if (Object.prototype.hasOwnProperty.call(key, name)) count++;
-  if (count !== (schema.sortKey === undefined ? 1 : 2)) throw new ValidationException(KEY_MISMATCH_MESSAGE);
-  for (const attribute of schema.sortKey === undefined ? [schema.partitionKey] : [schema.partitionKey, schema.sortKey]) {
-    const value = Object.prototype.hasOwnProperty.call(key, attribute.name) ? key[attribute.name] : undefined;
-    if (!hasType(value, attribute.type)) throw new ValidationException(KEY_MISMATCH_MESSAGE);
-    checkKeyValue(attribute.name, attribute.type, value, attribute === schema.partitionKey);
-  }
+  const sortKey = schema.sortKey;
+  if (count !== (sortKey === undefined ? 1 : 2)) throw new ValidationException(KEY_MISMATCH_MESSAGE);
+  checkKeyAttribute(key, schema.partitionKey, true);
+  if (sortKey !== undefined) checkKeyAttribute(key, sortKey, false);
   return key;
+}
+
+function checkKeyAttribute(key: Item, attribute: KeyAttribute, isPartition: boolean): void {
+  const value = Object.prototype.hasOwnProperty.call(key, attribute.name) ? key[attribute.name] : undefined;
+  if (!hasType(value, attribute.type)) throw new ValidationException(KEY_MISMATCH_MESSAGE);
+  checkKeyValue(attribute.name, attribute.type, value, isPartition);
 }
 
 function typeName(value: AttributeValue): string {
@@ -310,32 +317,36 @@ function typeName(value: AttributeValue): string {
  * `item` is a validated item.
  */
 export function validateItemKeys(item: Item, schema: PrimaryKeySchema, indexes: readonly IndexSchema[] = []): void {
-  for (const attribute of schema.sortKey === undefined ? [schema.partitionKey] : [schema.partitionKey, schema.sortKey]) {
-    const value = Object.prototype.hasOwnProperty.call(item, attribute.name) ? item[attribute.name] : undefined;
-    if (value === undefined) throw new ValidationException(`${INVALID}Missing the key ${attribute.name} in the item`);
-    if (!hasType(value, attribute.type)) {
-      throw new ValidationException(
-        `${INVALID}Type mismatch for key ${attribute.name} expected: ${attribute.type} actual: ${typeName(value)}`,
-      );
-    }
-    checkKeyValue(attribute.name, attribute.type, value, attribute === schema.partitionKey);
-  }
+  checkItemKeyAttribute(item, schema.partitionKey, true);
+  if (schema.sortKey !== undefined) checkItemKeyAttribute(item, schema.sortKey, false);
   for (const index of indexes) {
-    for (const attribute of index.sortKey === undefined ? [index.partitionKey] : [index.partitionKey, index.sortKey]) {
-      const value = Object.prototype.hasOwnProperty.call(item, attribute.name) ? item[attribute.name] : undefined;
-      if (value === undefined) continue; // sparse: the item is simply not in the index
-      if (!hasType(value, attribute.type)) {
-        throw new ValidationException(
-          `${INVALID}Type mismatch for Index Key ${attribute.name} Expected: ${attribute.type} Actual: ${typeName(value)} IndexName: ${index.name}`,
-        );
-      }
-      if (keyValueSizeBytes(value as { S: string } | { B: Uint8Array } | { N: string }) === 0 && attribute.type !== 'N') {
-        // Observed service text (note "are not valid."; the binary wording is [UNVERIFIED]).
-        const what = attribute.type === 'B' ? 'binary' : 'string';
-        throw new ValidationException(
-          `One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty ${what} value. IndexName: ${index.name}, IndexKey: ${attribute.name}`,
-        );
-      }
-    }
+    checkIndexKeyAttribute(item, index, index.partitionKey);
+    if (index.sortKey !== undefined) checkIndexKeyAttribute(item, index, index.sortKey);
+  }
+}
+
+function checkItemKeyAttribute(item: Item, attribute: KeyAttribute, isPartition: boolean): void {
+  const value = Object.prototype.hasOwnProperty.call(item, attribute.name) ? item[attribute.name] : undefined;
+  if (value === undefined) throw new ValidationException(`${INVALID}Missing the key ${attribute.name} in the item`);
+  if (!hasType(value, attribute.type)) {
+    throw new ValidationException(`${INVALID}Type mismatch for key ${attribute.name} expected: ${attribute.type} actual: ${typeName(value)}`);
+  }
+  checkKeyValue(attribute.name, attribute.type, value, isPartition);
+}
+
+function checkIndexKeyAttribute(item: Item, index: IndexSchema, attribute: KeyAttribute): void {
+  const value = Object.prototype.hasOwnProperty.call(item, attribute.name) ? item[attribute.name] : undefined;
+  if (value === undefined) return; // sparse: the item is simply not in the index
+  if (!hasType(value, attribute.type)) {
+    throw new ValidationException(
+      `${INVALID}Type mismatch for Index Key ${attribute.name} Expected: ${attribute.type} Actual: ${typeName(value)} IndexName: ${index.name}`,
+    );
+  }
+  if (keyValueSizeBytes(value as { S: string } | { B: Uint8Array } | { N: string }) === 0 && attribute.type !== 'N') {
+    // Observed service text (note "are not valid."; the binary wording is [UNVERIFIED]).
+    const what = attribute.type === 'B' ? 'binary' : 'string';
+    throw new ValidationException(
+      `One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty ${what} value. IndexName: ${index.name}, IndexKey: ${attribute.name}`,
+    );
   }
 }
