@@ -97,6 +97,14 @@ function methodOf(database: Database, operation: Operation): OperationMethod | u
   return typeof method === 'function' ? (method as OperationMethod) : undefined;
 }
 
+/** One request on its way through the pipeline: what an error response needs. */
+interface Call {
+  readonly request: ApiRequest;
+  readonly headers: Record<string, string>;
+  readonly requestId: string;
+  operationName: string | undefined;
+}
+
 export class RequestPipeline {
   readonly #database: Database;
   readonly #authenticator: Authenticator | undefined;
@@ -110,72 +118,107 @@ export class RequestPipeline {
     this.#healthBody = Buffer.from(`healthy: dynamodb.${options.region ?? 'us-east-1'}.amazonaws.com `, 'utf8');
   }
 
-  async handle(request: ApiRequest): Promise<ApiResponse> {
+  /**
+   * Never rejects. Only the Database call (and gzip beyond GZIP_INLINE_BYTES_MAX either way) is
+   * awaited: every other step runs synchronously, so a request costs one promise chain, not one per
+   * step.
+   */
+  handle(request: ApiRequest): Promise<ApiResponse> {
     const requestId = nextRequestId();
     const headers: Record<string, string> = { 'x-amzn-RequestId': requestId };
     if (header(request, 'origin') !== undefined) {
       headers['Access-Control-Allow-Origin'] = '*';
       headers['Access-Control-Expose-Headers'] = 'x-amzn-RequestId,x-amz-crc32';
-      if (request.method === 'OPTIONS') return this.#preflight(request, headers);
+      if (request.method === 'OPTIONS') return Promise.resolve(this.#preflight(request, headers));
     }
-    if (request.method === 'GET') return this.#health(request, headers);
-    let operationName: string | undefined;
+    if (request.method === 'GET') return Promise.resolve(this.#health(request, headers));
+    const call: Call = { request, headers, requestId, operationName: undefined };
     try {
       const contentType = (header(request, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
       if (request.method !== 'POST' || (request.body.length > 0 && !JSON_CONTENT_TYPES.has(contentType))) {
-        return finish(404, headers, UNKNOWN_OPERATION_BODY);
+        return Promise.resolve(finish(404, headers, UNKNOWN_OPERATION_BODY));
       }
       headers['Content-Type'] = contentType === 'application/x-amz-json-1.0' || contentType === 'application/x-amz-json-1.1' ? contentType : 'application/json';
       // The server refuses larger bodies before buffering them; this covers the in-process transport.
-      if (request.body.length > REQUEST_BODY_BYTES_MAX) return finish(413, headers, EMPTY);
-      const body = await this.#decodeBody(request);
-      if (body === undefined) return finish(413, headers, EMPTY);
+      if (request.body.length > REQUEST_BODY_BYTES_MAX) return Promise.resolve(finish(413, headers, EMPTY));
+      const body = this.#decodeBody(request);
+      if (body instanceof Promise) {
+        return body.then(
+          (decoded) => this.#dispatch(call, decoded),
+          (error: unknown) => this.#failure(call, error),
+        );
+      }
+      return this.#dispatch(call, body);
+    } catch (error) {
+      return this.#failure(call, error);
+    }
+  }
+
+  /** Steps 5–9 on the decoded body (undefined: it decompressed beyond the bound). */
+  #dispatch(call: Call, body: Uint8Array | undefined): Promise<ApiResponse> {
+    const { request, headers } = call;
+    try {
+      if (body === undefined) return Promise.resolve(finish(413, headers, EMPTY));
       const text = body.length === 0 ? '' : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
       const data = text === '' ? undefined : parseJson(text);
       const target = header(request, 'x-amz-target') ?? '';
       const operation = target.startsWith(TARGET_PREFIX) ? OPERATIONS.get(target.slice(TARGET_PREFIX.length)) : undefined;
       const method = operation === undefined ? undefined : methodOf(this.#database, operation);
       if (operation === undefined || method === undefined) throw new ProtocolError('UnknownOperationException');
-      operationName = operation.name;
+      call.operationName = operation.name;
       this.#authenticator?.check(request);
       if (text === '') throw new ProtocolError('SerializationException');
       const input = topLevel(data);
       if (operation.input !== undefined) decodeShape(input, operation.input);
-      const output = await method.call(this.#database, input);
-      const encoded = operation.output === undefined ? output : encodeShape(output, operation.output);
-      return await this.#json(request, 200, headers, encoded);
+      return method.call(this.#database, input).then(
+        (output) => {
+          try {
+            const encoded = operation.output === undefined ? output : encodeShape(output, operation.output);
+            return this.#json(request, 200, headers, encoded);
+          } catch (error) {
+            return this.#failure(call, error);
+          }
+        },
+        (error: unknown) => this.#failure(call, error),
+      );
     } catch (error) {
-      const wire = toWireError(error);
-      if (wire.unexpected) this.#logger.error('internal error', { requestId, operation: operationName, error });
-      else if (this.#logger.enabled('debug')) this.#logger.debug('request failed', { requestId, operation: operationName, type: wire.body['__type'] });
-      headers['Content-Type'] ??= 'application/x-amz-json-1.0';
-      return this.#json(request, wire.statusCode, headers, wire.body);
+      return this.#failure(call, error);
     }
   }
 
-  /** The body with Content-Encoding undone; undefined when it decompresses beyond the bound (413). */
-  async #decodeBody(request: ApiRequest): Promise<Uint8Array | undefined> {
+  /** The error response for `error` (never throws: toWireError maps anything). */
+  #failure(call: Call, error: unknown): Promise<ApiResponse> {
+    const wire = toWireError(error);
+    if (wire.unexpected) this.#logger.error('internal error', { requestId: call.requestId, operation: call.operationName, error });
+    else if (this.#logger.enabled('debug')) this.#logger.debug('request failed', { requestId: call.requestId, operation: call.operationName, type: wire.body['__type'] });
+    call.headers['Content-Type'] ??= 'application/x-amz-json-1.0';
+    return Promise.resolve(this.#json(call.request, wire.statusCode, call.headers, wire.body));
+  }
+
+  /**
+   * The body with Content-Encoding undone (synchronously when there is none); undefined when it
+   * decompresses beyond the bound (413).
+   */
+  #decodeBody(request: ApiRequest): Uint8Array | Promise<Uint8Array | undefined> {
     const encoding = (header(request, 'content-encoding') ?? '').trim().toLowerCase();
     if (encoding === '' || encoding === 'identity' || request.body.length === 0) return request.body;
     if (encoding !== 'gzip' && encoding !== 'x-gzip') {
       throw new ProtocolError('SerializationException', `Unsupported Content-Encoding: ${encoding}`);
     }
-    try {
-      return await gunzip(request.body, { maxOutputLength: REQUEST_BODY_BYTES_MAX });
-    } catch (error) {
+    return gunzip(request.body, { maxOutputLength: REQUEST_BODY_BYTES_MAX }).catch((error: unknown) => {
       if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') return undefined;
       // Corrupt or truncated gzip: the body cannot be read, like malformed JSON.
       throw new ProtocolError('SerializationException');
-    }
+    });
   }
 
-  async #json(request: ApiRequest, statusCode: number, headers: Record<string, string>, value: unknown): Promise<ApiResponse> {
-    let body: Uint8Array = Buffer.from(JSON.stringify(value), 'utf8');
-    if (acceptsGzip(header(request, 'accept-encoding'))) {
-      body = body.length <= GZIP_INLINE_BYTES_MAX ? zlib.gzipSync(body) : await gzip(body);
-      headers['Content-Encoding'] = 'gzip';
-    }
-    return finish(statusCode, headers, body);
+  /** The JSON response; gzip-compressed when the client accepts it (on the thread pool when large). */
+  #json(request: ApiRequest, statusCode: number, headers: Record<string, string>, value: unknown): ApiResponse | Promise<ApiResponse> {
+    const body: Uint8Array = Buffer.from(JSON.stringify(value), 'utf8');
+    if (!acceptsGzip(header(request, 'accept-encoding'))) return finish(statusCode, headers, body);
+    headers['Content-Encoding'] = 'gzip';
+    if (body.length <= GZIP_INLINE_BYTES_MAX) return finish(statusCode, headers, zlib.gzipSync(body));
+    return gzip(body).then((compressed) => finish(statusCode, headers, compressed));
   }
 
   #health(request: ApiRequest, headers: Record<string, string>): ApiResponse {

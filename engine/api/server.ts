@@ -137,16 +137,16 @@ export async function startServer(options: ServerOptions): Promise<SiltServer> {
     req.once('end', () => {
       if (refused) return;
       const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
-      void pipeline
-        .handle({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body })
-        .then((response) => {
-          if (!res.destroyed) send(res, response);
-        })
-        .catch((error: unknown) => {
-          // handle() never rejects, so only writing can fail here (a broken connection).
+      // handle() never rejects, so only writing can fail here (a broken connection).
+      void pipeline.handle({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body }).then((response) => {
+        if (res.destroyed) return;
+        try {
+          send(res, response);
+        } catch (error) {
           logger.warn('could not send response', { error });
           res.destroy();
-        });
+        }
+      });
     });
   };
 
