@@ -9,16 +9,24 @@
  * state or the new; orphan outputs are deleted at the next open.
  *
  * A failure in either lane fails the store (read-only) and wakes every waiter.
+ *
+ * Worker threads (option compactionThreads, compaction/worker-compaction.ts): a compaction, and a
+ * flush when a worker is idle, can build its tables on another core; the main thread still does
+ * every file operation and everything after the outputs exist, in the same order as in-thread.
  */
 import { baseName, joinPath } from '../vfs/types.js';
 import { ClosedError } from '../util/errors.js';
 import { yieldToEventLoop } from '../util/yield.js';
 import { bottommostChecker, pickCompaction, userRange, type Compaction, type LevelShape } from './compaction/picker.js';
-import { writeSortedRun, type SortedRunSink } from './compaction/sorted-run-writer.js';
+import { writeSortedRun, type SortedRunResult, type SortedRunSink } from './compaction/sorted-run-writer.js';
+import { CompactionPool } from './compaction/compaction-pool.js';
+import { compactInWorker, flushInWorker, type WorkerCompactionContext } from './compaction/worker-compaction.js';
+import { COMPACTION_WORKER_INPUT_BYTES_MAX, COMPACTION_WORKER_INPUT_BYTES_MIN } from '../limits.js';
 import type { InternalIterator } from './iterator.js';
 import { MergingIterator } from './iterators/merging-iterator.js';
 import { parseFileName, tableFileName } from './manifest/file-names.js';
 import type { FileMetadata, VersionEdit } from './manifest/version-edit.js';
+import type { Version } from './manifest/version.js';
 import type { StoreState } from './state.js';
 import type { TableBuilderOptions, TableFileInfo } from './sstable/index.js';
 
@@ -30,6 +38,8 @@ export class Background {
   /** Per level: largest user key of the last file compacted from it (round robin). */
   readonly #pointers = new Map<number, Uint8Array>();
   #deleting: Promise<void> = Promise.resolve();
+  /** Compaction worker threads, made at the first compaction big enough for them (null: none to be had). */
+  #pool: CompactionPool | null | undefined;
 
   constructor(private readonly state: StoreState) {}
 
@@ -107,6 +117,21 @@ export class Background {
     await this.#deleting;
   }
 
+  /** Ends the compaction worker threads (at close, after idle()). */
+  async closeWorkers(): Promise<void> {
+    const pool = this.#pool;
+    this.#pool = null;
+    if (pool) await pool.close();
+  }
+
+  /** The pool for a job reading `inputBytes`, or undefined to run it on this thread. */
+  #workerPool(inputBytes: number): CompactionPool | undefined {
+    const threads = this.state.options.compactionThreads;
+    if (threads === 0 || inputBytes < COMPACTION_WORKER_INPUT_BYTES_MIN || inputBytes > COMPACTION_WORKER_INPUT_BYTES_MAX) return undefined;
+    if (this.#pool === undefined) this.#pool = CompactionPool.create(threads) ?? null;
+    return this.#pool ?? undefined;
+  }
+
   async #run(job: () => Promise<void>): Promise<void> {
     try {
       await job();
@@ -144,21 +169,29 @@ export class Background {
     const state = this.state;
     while (state.immutables.length > 0 && !state.closing && !state.failure) {
       const imm = state.immutables[0]!;
-      const iterator = imm.memtable.iterator();
-      let result;
-      try {
-        result = await writeSortedRun(
-          iterator,
-          {
-            builder: this.builderOptions,
-            targetFileBytes: Number.MAX_SAFE_INTEGER,
-            smallestSnapshot: state.snapshots.oldest(state.lastSequence),
-            isBottommost: () => false,
-          },
-          this.#sink(),
-        );
-      } finally {
-        iterator.close();
+      // A flush goes to a worker only when one is idle: it must not wait behind a long compaction.
+      const pool = this.#workerPool(imm.memtable.approximateBytes);
+      let result: SortedRunResult | undefined;
+      if (pool !== undefined && pool.hasIdleThread) {
+        result = await flushInWorker(this.#workerContext(pool), imm.memtable);
+        if (result !== undefined) state.counters.workerFlushes++;
+      }
+      if (result === undefined) {
+        const iterator = imm.memtable.iterator();
+        try {
+          result = await writeSortedRun(
+            iterator,
+            {
+              builder: this.builderOptions,
+              targetFileBytes: Number.MAX_SAFE_INTEGER,
+              smallestSnapshot: state.snapshots.oldest(state.lastSequence),
+              isBottommost: () => false,
+            },
+            this.#sink(),
+          );
+        } finally {
+          iterator.close();
+        }
       }
       await this.#openOutputs(result.files);
       const nextLog = state.immutables[1]?.walNumber ?? state.walNumber;
@@ -203,22 +236,16 @@ export class Background {
     }
     const version = state.versions.current;
     version.ref();
-    const children: InternalIterator[] = [...sources, ...overlaps].map((file) => state.tables.get(file.fileNumber).iterator());
-    const input = new MergingIterator(children);
-    let result;
+    let result: SortedRunResult | undefined;
     try {
-      result = await writeSortedRun(
-        input,
-        {
-          builder: this.builderOptions,
-          targetFileBytes: state.options.targetFileBytes,
-          smallestSnapshot: state.snapshots.oldest(state.lastSequence),
-          isBottommost: bottommostChecker(version, compaction.outputLevel),
-        },
-        this.#sink(),
-      );
+      const inputs = [...sources, ...overlaps];
+      const pool = this.#workerPool(inputs.reduce((sum, file) => sum + file.fileBytes, 0));
+      if (pool !== undefined) {
+        result = await compactInWorker(this.#workerContext(pool), inputs, version, compaction.outputLevel);
+        if (result !== undefined) state.counters.workerCompactions++;
+      }
+      result ??= await this.#compactInThread(inputs, version, compaction.outputLevel);
     } finally {
-      input.close();
       version.unref();
     }
     await this.#openOutputs(result.files);
@@ -231,6 +258,45 @@ export class Background {
     state.counters.entriesDropped += result.entriesDropped;
     for (const file of [...sources, ...overlaps]) state.counters.compactionBytesRead += file.fileBytes;
     for (const file of result.files) state.counters.compactionBytesWritten += file.fileBytes;
+  }
+
+  async #compactInThread(inputs: readonly FileMetadata[], version: Version, outputLevel: number): Promise<SortedRunResult> {
+    const state = this.state;
+    const children: InternalIterator[] = inputs.map((file) => state.tables.get(file.fileNumber).iterator());
+    const input = new MergingIterator(children);
+    try {
+      return await writeSortedRun(
+        input,
+        {
+          builder: this.builderOptions,
+          targetFileBytes: state.options.targetFileBytes,
+          smallestSnapshot: state.snapshots.oldest(state.lastSequence),
+          isBottommost: bottommostChecker(version, outputLevel),
+        },
+        this.#sink(),
+      );
+    } finally {
+      input.close();
+    }
+  }
+
+  #workerContext(pool: CompactionPool): WorkerCompactionContext {
+    const state = this.state;
+    return {
+      fs: state.options.env.fs,
+      dir: state.options.path,
+      pool,
+      builder: this.builderOptions,
+      targetFileBytes: state.options.targetFileBytes,
+      smallestSnapshot: () => state.snapshots.oldest(state.lastSequence),
+      yieldToForeground: yieldToEventLoop,
+      newFileNumber: () => {
+        const number = state.versions.newFileNumber();
+        this.#pendingOutputs.add(number);
+        return number;
+      },
+      releaseFileNumber: (number) => this.#pendingOutputs.delete(number),
+    };
   }
 
   /**

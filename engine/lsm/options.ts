@@ -40,6 +40,14 @@ export interface StoreOptions {
   autoCompaction?: boolean;
   /** The manifest is rewritten as a fresh snapshot once it grows past this (default MANIFEST_BYTES_MAX). */
   manifestBytesMax?: number;
+  /**
+   * Worker threads for compactions and flushes (default 1; 0 = all on the main thread). A worker
+   * merges table bytes the main thread read (or a flattened memtable) and builds the tables; the
+   * main thread writes them. Jobs reading less than COMPACTION_WORKER_INPUT_BYTES_MIN stay on the
+   * main thread, a flush does when no worker is idle, and everything does when the store runs from
+   * TypeScript sources (the worker needs the compiled build).
+   */
+  compactionThreads?: number;
 }
 
 export interface ResolvedOptions {
@@ -62,6 +70,7 @@ export interface ResolvedOptions {
   readonly targetFileBytes: number;
   readonly autoCompaction: boolean;
   readonly manifestBytesMax: number;
+  readonly compactionThreads: number;
 }
 
 function integer(name: string, value: number | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -126,5 +135,6 @@ export function resolveOptions(options: StoreOptions): ResolvedOptions {
     targetFileBytes,
     autoCompaction: flag('autoCompaction', options.autoCompaction, true),
     manifestBytesMax: integer('manifestBytesMax', options.manifestBytesMax, limits.MANIFEST_BYTES_MAX, 1024),
+    compactionThreads: integer('compactionThreads', options.compactionThreads, limits.COMPACTION_THREADS_DEFAULT, 0, limits.COMPACTION_THREADS_MAX),
   };
 }

@@ -34,6 +34,10 @@ export interface StoreCounters {
   flushes: number;
   flushBytes: number;
   compactions: number;
+  /** Compactions merged on a worker thread (compactionThreads; also counted in `compactions`). */
+  workerCompactions: number;
+  /** Flushes whose table a worker thread built (also counted in `flushes`). */
+  workerFlushes: number;
   trivialMoves: number;
   compactionBytesRead: number;
   compactionBytesWritten: number;
@@ -57,6 +61,8 @@ export class StoreState {
     flushes: 0,
     flushBytes: 0,
     compactions: 0,
+    workerCompactions: 0,
+    workerFlushes: 0,
     trivialMoves: 0,
     compactionBytesRead: 0,
     compactionBytesWritten: 0,

@@ -387,6 +387,7 @@ export class Store {
     this.#closed = true;
     state.closing = true;
     await this.background.idle();
+    await this.background.closeWorkers();
     try {
       if (state.failure === undefined) await state.wal.sync();
       await state.wal.close();

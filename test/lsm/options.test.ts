@@ -33,6 +33,7 @@ describe('resolveOptions defaults', () => {
       l1BytesMax: limits.L1_BYTES_MAX_DEFAULT,
       targetFileBytes: limits.TARGET_FILE_BYTES_DEFAULT,
       autoCompaction: true,
+      compactionThreads: limits.COMPACTION_THREADS_DEFAULT,
     });
     expect(resolved.env.fs).toBeInstanceOf(MemoryFileSystem);
   });
@@ -95,6 +96,9 @@ describe('resolveOptions rejections', () => {
     ['createIfMissing not a boolean', { createIfMissing: 'no' }],
     ['salvage not a boolean', { salvage: 1 }],
     ['autoCompaction not a boolean', { autoCompaction: 'false' }],
+    ['compactionThreads negative', { compactionThreads: -1 }],
+    ['compactionThreads above the bound', { compactionThreads: limits.COMPACTION_THREADS_MAX + 1 }],
+    ['compactionThreads fractional', { compactionThreads: 1.5 }],
     ['inMemory not a boolean', { inMemory: 'yes' }],
   ];
   for (const [name, options] of cases) {

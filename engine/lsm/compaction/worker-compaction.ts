@@ -1,0 +1,140 @@
+/**
+ * One compaction (or flush) run on a worker thread, from the main thread's side: read the input
+ * tables through the store's file system (or flatten the memtable), allocate output file numbers,
+ * hand the job to the pool, then write and sync each output table (one append + sync + close per
+ * file, as TableBuilder.finish does).
+ *
+ * The caller (background.ts) does everything after the outputs exist exactly as for an in-thread
+ * compaction: open readers, log the version edit, release the numbers, delete obsolete files.
+ *
+ * Concurrency: the main thread only awaits while the worker merges, so reads and writes keep flowing.
+ *
+ * Invariants:
+ * 1. Nothing is written unless the worker succeeded; a worker failure (including running out of
+ *    pre-allocated numbers, or damage it met in an input) returns undefined with every allocated
+ *    number released, and the caller compacts in-thread — which reports damage with its proper error.
+ * 2. On success, the numbers of the outputs stay pending (the caller releases them once the version
+ *    edit is durable); the unused ones are released here.
+ */
+import { LEVEL_COUNT } from '../../limits.js';
+import type { FileSystem } from '../../vfs/types.js';
+import { joinPath } from '../../vfs/types.js';
+import { userKeyOf } from '../internal-key.js';
+import { tableFileName } from '../manifest/file-names.js';
+import type { FileMetadata } from '../manifest/version-edit.js';
+import type { Version } from '../manifest/version.js';
+import type { TableBuilderOptions, TableFileInfo } from '../sstable/index.js';
+import type { CompactionJob } from './compaction-job.js';
+import type { CompactionPool } from './compaction-pool.js';
+import type { Memtable } from '../memtable/memtable.js';
+import { encodeSortedRun } from './sorted-run-buffer.js';
+import type { SortedRunResult } from './sorted-run-writer.js';
+
+export interface WorkerCompactionContext {
+  fs: FileSystem;
+  dir: string;
+  pool: CompactionPool;
+  builder: TableBuilderOptions;
+  targetFileBytes: number;
+  /** Read when the job is dispatched, as the in-thread path reads it when it starts. */
+  smallestSnapshot(): number;
+  yieldToForeground(): Promise<void>;
+  /** Allocates a file number and marks it pending (not to be deleted as obsolete). */
+  newFileNumber(): number;
+  releaseFileNumber(fileNumber: number): void;
+}
+
+/** Output numbers to allocate: outputs are cut at the target size and hold no more than the inputs. */
+export function outputFileNumbersNeeded(inputBytes: number, targetFileBytes: number): number {
+  return Math.ceil((inputBytes * 1.25) / targetFileBytes) + 2;
+}
+
+/**
+ * Compacts `inputs` (in merge order) into `outputLevel` of `version` (which the caller pins) on the
+ * pool. Undefined when the worker failed and nothing was written.
+ */
+export async function compactInWorker(
+  context: WorkerCompactionContext,
+  inputs: readonly FileMetadata[],
+  version: Version,
+  outputLevel: number,
+): Promise<SortedRunResult | undefined> {
+  const { fs, dir } = context;
+  const tables: CompactionJob['tables'] = [];
+  let inputBytes = 0;
+  for (const file of inputs) {
+    const read = await fs.readFile(joinPath(dir, tableFileName(file.fileNumber)));
+    // A copy in a buffer of our own: the job transfers it, and a file system may hand out its storage.
+    tables.push({ fileNumber: file.fileNumber, bytes: new Uint8Array(read) });
+    inputBytes += read.length;
+  }
+  const deeperLevels: CompactionJob['deeperLevels'] = [];
+  for (let level = outputLevel + 1; level < LEVEL_COUNT; level++) {
+    deeperLevels.push(version.levels[level]!.map((file) => ({ smallest: userKeyOf(file.smallestKey), largest: userKeyOf(file.largestKey) })));
+  }
+  const outputFileNumbers: number[] = [];
+  const count = outputFileNumbersNeeded(inputBytes, context.targetFileBytes);
+  for (let i = 0; i < count; i++) outputFileNumbers.push(context.newFileNumber());
+  const job: CompactionJob = {
+    tables,
+    builder: context.builder,
+    targetFileBytes: context.targetFileBytes,
+    smallestSnapshot: context.smallestSnapshot(),
+    deeperLevels,
+    outputFileNumbers,
+  };
+  return runAndWrite(context, job);
+}
+
+/**
+ * Flushes an immutable memtable on the pool: its entries are flattened (sorted-run-buffer.ts, with
+ * yields between chunks) and the worker builds the table. Undefined when the worker failed.
+ */
+export async function flushInWorker(context: WorkerCompactionContext, memtable: Memtable): Promise<SortedRunResult | undefined> {
+  const iterator = memtable.iterator();
+  let run: Uint8Array;
+  try {
+    run = await encodeSortedRun(iterator, memtable.approximateBytes, context.yieldToForeground);
+  } finally {
+    iterator.close();
+  }
+  // One output (a flush is never cut), and a spare.
+  const outputFileNumbers = [context.newFileNumber(), context.newFileNumber()];
+  const job: CompactionJob = {
+    tables: [],
+    run,
+    builder: context.builder,
+    targetFileBytes: Number.MAX_SAFE_INTEGER,
+    smallestSnapshot: context.smallestSnapshot(),
+    deeperLevels: undefined,
+    outputFileNumbers,
+  };
+  return runAndWrite(context, job);
+}
+
+async function runAndWrite(context: WorkerCompactionContext, job: CompactionJob): Promise<SortedRunResult | undefined> {
+  const { fs, dir } = context;
+  const outputFileNumbers = job.outputFileNumbers;
+  let result;
+  try {
+    result = await context.pool.run(job);
+  } catch {
+    // Invariant 1: the in-thread path redoes the work and reports any damage with its real error.
+    for (const number of outputFileNumbers) context.releaseFileNumber(number);
+    return undefined;
+  }
+  const used = new Set(result.files.map((file) => file.info.fileNumber));
+  for (const number of outputFileNumbers) if (!used.has(number)) context.releaseFileNumber(number);
+  const files: TableFileInfo[] = [];
+  for (const { info, bytes } of result.files) {
+    const file = await fs.createWritable(joinPath(dir, tableFileName(info.fileNumber)));
+    try {
+      await file.append(bytes);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    files.push(info);
+  }
+  return { files, entriesRead: result.entriesRead, entriesDropped: result.entriesDropped };
+}

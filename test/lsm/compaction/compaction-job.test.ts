@@ -1,0 +1,161 @@
+/**
+ * The worker's compaction (runCompactionJob, run here in-process) against the main thread's: for
+ * random inputs, options, snapshots and deeper-level ranges, the output tables are byte for byte
+ * those writeSortedRun writes over a MergingIterator of the same tables; a flush from a flattened
+ * memtable run matches a flush from the memtable itself. Plus the sorted-run buffer round trip.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { runCompactionJob, rangesBottommostChecker, OutOfFileNumbersError } from '../../../engine/lsm/compaction/compaction-job.js';
+import { RunIterator, encodeSortedRun } from '../../../engine/lsm/compaction/sorted-run-buffer.js';
+import { writeSortedRun } from '../../../engine/lsm/compaction/sorted-run-writer.js';
+import { ValueType } from '../../../engine/lsm/internal-key.js';
+import type { InternalIterator } from '../../../engine/lsm/iterator.js';
+import { ArrayIterator, compareInternalEntries, type InternalEntry } from '../../../engine/lsm/iterators/array-iterator.js';
+import { MergingIterator } from '../../../engine/lsm/iterators/merging-iterator.js';
+import { Memtable } from '../../../engine/lsm/memtable/memtable.js';
+import { TableBuilder, TableReader, type TableBuilderOptions, type TableFileInfo } from '../../../engine/lsm/sstable/index.js';
+import { compareBytes } from '../../../engine/util/bytes.js';
+import { SeededRandom } from '../../../engine/util/random.js';
+import { MemoryFileSystem } from '../../../engine/vfs/memory.js';
+
+const entryArbitrary: fc.Arbitrary<InternalEntry> = fc.record({
+  userKey: fc.array(fc.constantFrom(0, 1, 0x61, 0x62, 0xff), { minLength: 0, maxLength: 5 }).map((b) => Uint8Array.from(b)),
+  seq: fc.integer({ min: 1, max: 400 }),
+  type: fc.constantFrom<ValueType>(ValueType.Put, ValueType.Put, ValueType.Delete),
+  value: fc.uint8Array({ maxLength: 30 }),
+});
+
+function unique(entries: InternalEntry[]): InternalEntry[] {
+  const seen = new Set<string>();
+  return entries.filter((e) => {
+    const id = `${Array.from(e.userKey).join('.')}/${e.seq}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
+async function tableBytes(entries: InternalEntry[], fileNumber: number, builder: TableBuilderOptions): Promise<Uint8Array> {
+  const fs = new MemoryFileSystem();
+  const table = new TableBuilder(fileNumber, builder);
+  for (const e of [...entries].sort(compareInternalEntries)) table.add(e.userKey, e.seq, e.type, e.value);
+  await table.finish(await fs.createWritable('/t'));
+  return fs.readFile('/t');
+}
+
+/** The in-thread path: writeSortedRun into a memory file system; returns each output's bytes. */
+async function inThread(
+  input: InternalIterator,
+  builder: TableBuilderOptions,
+  targetFileBytes: number,
+  smallestSnapshot: number,
+  isBottommost: (key: Uint8Array) => boolean,
+  numbers: number[],
+): Promise<{ info: TableFileInfo; bytes: Uint8Array }[]> {
+  const fs = new MemoryFileSystem();
+  let next = 0;
+  const result = await writeSortedRun(
+    input,
+    { builder, targetFileBytes, smallestSnapshot, isBottommost },
+    { newFileNumber: () => numbers[next++]!, createFile: (n) => fs.createWritable(`/${n}`), yieldToForeground: () => Promise.resolve() },
+  );
+  return Promise.all(result.files.map(async (info) => ({ info, bytes: await fs.readFile(`/${info.fileNumber}`) })));
+}
+
+const optionsArbitrary = fc.record({
+  blockBytes: fc.constantFrom(64, 256, 4096),
+  restartInterval: fc.constantFrom(1, 4, 16),
+  bloomBitsPerKey: fc.constantFrom(0, 10),
+  compression: fc.constantFrom<'lz4' | 'none'>('lz4', 'none'),
+});
+
+describe('runCompactionJob', () => {
+  it('writes byte-identical tables to the in-thread compaction', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(entryArbitrary, { minLength: 1, maxLength: 40 }), { minLength: 1, maxLength: 4 }),
+        optionsArbitrary,
+        fc.constantFrom(200, 1000, Number.MAX_SAFE_INTEGER),
+        fc.integer({ min: 0, max: 450 }),
+        fc.array(fc.tuple(fc.uint8Array({ maxLength: 3 }), fc.uint8Array({ maxLength: 3 })), { maxLength: 4 }),
+        async (rawTables, builder, targetFileBytes, smallestSnapshot, rawRanges) => {
+          // Each version appears in one table only, as in a store.
+          const all = unique(rawTables.flat());
+          const tables = rawTables.map(() => [] as InternalEntry[]);
+          all.forEach((entry, i) => tables[i % tables.length]!.push(entry));
+          const inputs = (await Promise.all(tables.map((entries, i) => (entries.length > 0 ? tableBytes(entries, 100 + i, builder) : undefined))))
+            .map((bytes, i) => ({ fileNumber: 100 + i, bytes }))
+            .filter((t): t is { fileNumber: number; bytes: Uint8Array } => t.bytes !== undefined);
+          const ranges = rawRanges
+            .map(([a, b]) => (compareBytes(a, b) <= 0 ? { smallest: a, largest: b } : { smallest: b, largest: a }))
+            .sort((x, y) => compareBytes(x.smallest, y.smallest))
+            .filter((r, i, rs) => i === 0 || compareBytes(rs[i - 1]!.largest, r.smallest) < 0);
+          const deeperLevels = [ranges, []];
+          const numbers = Array.from({ length: 40 }, (_, i) => 500 + i);
+
+          const readers = inputs.map((t) => TableReader.open(memoryReadable(t.bytes), t.fileNumber, { cache: undefined, verifyChecksums: true }));
+          const expected = await inThread(new MergingIterator(readers.map((r) => r.iterator())), builder, targetFileBytes, smallestSnapshot, rangesBottommostChecker(deeperLevels), numbers);
+          const actual = await runCompactionJob({
+            tables: inputs.map((t) => ({ fileNumber: t.fileNumber, bytes: t.bytes.slice() })),
+            builder,
+            targetFileBytes,
+            smallestSnapshot,
+            deeperLevels,
+            outputFileNumbers: numbers,
+          });
+          expect(actual.files.map((f) => f.info)).toEqual(expected.map((f) => f.info));
+          actual.files.forEach((file, i) => expect(Buffer.from(file.bytes).equals(Buffer.from(expected[i]!.bytes))).toBe(true));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('flushes a flattened memtable run into the same table as the memtable itself', async () => {
+    const memtable = new Memtable(new SeededRandom(1));
+    const random = new SeededRandom(2);
+    for (let seq = 1; seq <= 3000; seq++) {
+      const key = new TextEncoder().encode(`key${random.int(1500)}`);
+      memtable.add(seq, random.int(8) === 0 ? ValueType.Delete : ValueType.Put, key, new TextEncoder().encode(`value ${seq}`));
+    }
+    const builder: TableBuilderOptions = { blockBytes: 4096, restartInterval: 16, bloomBitsPerKey: 10, compression: 'lz4' };
+    const expected = await inThread(memtable.iterator(), builder, Number.MAX_SAFE_INTEGER, 2000, () => false, [7]);
+    const run = await encodeSortedRun(memtable.iterator(), memtable.approximateBytes, () => Promise.resolve());
+    const actual = await runCompactionJob({ tables: [], run, builder, targetFileBytes: Number.MAX_SAFE_INTEGER, smallestSnapshot: 2000, deeperLevels: undefined, outputFileNumbers: [7, 8] });
+    expect(actual.files).toHaveLength(1);
+    expect(actual.files[0]!.info).toEqual(expected[0]!.info);
+    expect(Buffer.from(actual.files[0]!.bytes).equals(Buffer.from(expected[0]!.bytes))).toBe(true);
+  });
+
+  it('fails with OutOfFileNumbersError when the outputs need more numbers than it was given', async () => {
+    const entries = Array.from({ length: 400 }, (_, i) => ({ userKey: new TextEncoder().encode(`k${String(i).padStart(4, '0')}`), seq: 1, type: ValueType.Put, value: new Uint8Array(50) }));
+    const builder: TableBuilderOptions = { blockBytes: 256, restartInterval: 4, bloomBitsPerKey: 0, compression: 'none' };
+    const bytes = await tableBytes(entries, 3, builder);
+    await expect(
+      runCompactionJob({ tables: [{ fileNumber: 3, bytes }], builder, targetFileBytes: 1024, smallestSnapshot: 10, deeperLevels: [], outputFileNumbers: [9, 10] }),
+    ).rejects.toBeInstanceOf(OutOfFileNumbersError);
+  });
+});
+
+describe('sorted-run buffer', () => {
+  it('round-trips entries in order', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(entryArbitrary, { maxLength: 50 }), async (raw) => {
+        const entries = unique(raw).sort(compareInternalEntries);
+        const bound = entries.reduce((sum, e) => sum + e.userKey.length + e.value.length + 30, 0);
+        const run = await encodeSortedRun(new ArrayIterator(entries), bound, () => Promise.resolve());
+        const iterator = new RunIterator(run);
+        const out: InternalEntry[] = [];
+        for (iterator.seekToFirst(); iterator.valid(); iterator.next()) {
+          out.push({ userKey: iterator.userKey().slice(), seq: iterator.sequence(), type: iterator.valueType(), value: iterator.value().slice() });
+        }
+        expect(out).toEqual(entries);
+      }),
+    );
+  });
+});
+
+function memoryReadable(bytes: Uint8Array): { path: string; size: number; read(p: number, n: number): Uint8Array; close(): Promise<void> } {
+  return { path: 'mem', size: bytes.length, read: (p, n) => bytes.subarray(p, Math.min(bytes.length, p + n)), close: () => Promise.resolve() };
+}
