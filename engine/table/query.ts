@@ -26,30 +26,21 @@ import type { KeyAttribute, PrimaryKeySchema } from '../model/schema.js';
 import { encodeKeyValue } from '../model/key-codec.js';
 import { prefixEnd, sortKeyPrefixRange, type KeyRange } from '../model/storage-key.js';
 import {
-  compileCondition,
   compileKeyCondition,
-  compileProjection,
-  translateAttributesToGet,
-  translateFilter,
   translateKeyConditions,
-  type Condition,
   type KeyCondition,
-  type Projection,
 } from '../expressions/index.js';
-import { compareBytes } from '../util/bytes.js';
 import { assert } from '../util/assert.js';
-import { CapacityMeter } from './capacity.js';
 import type { TableContext } from './context.js';
 import { contextOf } from './expressions-of.js';
-import { checkStartKeyInQuery, startKeyNames, startStorageKey, validateStartKey } from './paging.js';
+import { checkStartKeyInQuery, startStorageKey, validateStartKey } from './paging.js';
 import {
+  compileFilterAndProjection,
+  readRequestedPage,
   checkGlobalSelect,
   checkKeyPaths,
   conditionPaths,
   effectiveSelect,
-  needsUnprojected,
-  projectedNames,
-  readPage,
   resolveIndex,
   SPECIFIC_ATTRIBUTES_MESSAGE,
   type PageOutput,
@@ -67,18 +58,7 @@ export function query(context: TableContext, raw: unknown): PageOutput {
     throw new ValidationException(`1 validation error detected: ${SPECIFIC_ATTRIBUTES_MESSAGE}`);
   }
   const expressions = contextOf(input as unknown as Readonly<Record<string, unknown>>);
-  const filter: Condition | undefined =
-    input.FilterExpression !== undefined
-      ? compileCondition(input.FilterExpression, 'FilterExpression', expressions)
-      : input.QueryFilter !== undefined
-        ? translateFilter(input.QueryFilter, input.ConditionalOperator)
-        : undefined;
-  const projection: Projection | undefined =
-    input.ProjectionExpression !== undefined
-      ? compileProjection(input.ProjectionExpression, expressions)
-      : input.AttributesToGet !== undefined
-        ? translateAttributesToGet(input.AttributesToGet)
-        : undefined;
+  const { filter, projection } = compileFilterAndProjection(input, input.QueryFilter, expressions);
 
   const table = context.requireTable(input.TableName);
   const consistent = input.ConsistentRead === true;
@@ -101,39 +81,21 @@ export function query(context: TableContext, raw: unknown): PageOutput {
   checkGlobalSelect(index, input.Select);
   checkKeyPaths(table, filterPaths);
 
-  const select = effectiveSelect(input.Select, hasProjection, index !== undefined);
-  const stored = index === undefined ? undefined : projectedNames(table, index);
-  const local = index !== undefined && !index.global;
-  const fetchForFilter = local && needsUnprojected(stored, filterPaths);
-  const fetchForOutput =
-    local && ((select === 'ALL_ATTRIBUTES' && stored !== undefined) || (select === 'SPECIFIC_ATTRIBUTES' && needsUnprojected(stored, projectionPaths)));
-  const reverse = input.ScanIndexForward === false;
-  const range = keyRange(table, index, keyCondition);
-  const bounds: { gte?: Uint8Array; gt?: Uint8Array; lt?: Uint8Array; reverse: boolean } = { reverse };
-  const start = startKey === undefined ? undefined : startStorageKey(table, index, startKey);
-  if (start !== undefined && !reverse && compareBytes(start, range.start) >= 0) bounds.gt = start;
-  else bounds.gte = range.start;
-  if (start !== undefined && reverse && (range.end === undefined || compareBytes(start, range.end) < 0)) bounds.lt = start;
-  else if (range.end !== undefined) bounds.lt = range.end;
-
-  const meter = new CapacityMeter(input.ReturnConsumedCapacity ?? 'NONE');
-  return readPage(
-    context,
-    {
-      table,
-      index,
-      bounds,
-      limit: input.Limit,
-      filter,
-      returnItems: select !== 'COUNT',
-      projection: select === 'SPECIFIC_ATTRIBUTES' ? projection : undefined,
-      fetchForFilter,
-      fetchForOutput,
-      consistent,
-      keyNames: startKeyNames(table, index),
-    },
-    meter,
-  );
+  return readRequestedPage(context, {
+    table,
+    index,
+    select: effectiveSelect(input.Select, hasProjection, index !== undefined),
+    filter,
+    filterPaths,
+    projection,
+    projectionPaths,
+    range: keyRange(table, index, keyCondition),
+    start: startKey === undefined ? undefined : startStorageKey(table, index, startKey),
+    reverse: input.ScanIndexForward === false,
+    limit: input.Limit,
+    consistent,
+    returnConsumedCapacity: input.ReturnConsumedCapacity,
+  });
 }
 
 function hasType(value: AttributeValue, attribute: KeyAttribute): boolean {

@@ -20,13 +20,29 @@
 import type { Item } from '../model/attribute-value.js';
 import { ValidationException } from '../model/errors.js';
 import { itemSizeBytes } from '../model/item-size.js';
-import { evaluateCondition, project, type Condition, type DocumentPath, type Operand, type Projection } from '../expressions/index.js';
+import {
+  compileCondition,
+  compileProjection,
+  evaluateCondition,
+  project,
+  translateAttributesToGet,
+  translateFilter,
+  type Condition,
+  type ConditionalOperator,
+  type DocumentPath,
+  type ExpressionContext,
+  type LegacyCondition,
+  type Operand,
+  type Projection,
+} from '../expressions/index.js';
+import type { KeyRange } from '../model/storage-key.js';
+import { compareBytes } from '../util/bytes.js';
 import { PAGE_BYTES_MAX } from '../limits.js';
 import type { ScanOptions } from '../lsm/store.js';
 import { assert } from '../util/assert.js';
-import { readUnitsForBytes, readUnitsForItem, type CapacityMeter } from './capacity.js';
+import { CapacityMeter, readUnitsForBytes, readUnitsForItem, type ReturnConsumedCapacity } from './capacity.js';
 import type { TableContext } from './context.js';
-import { lastEvaluatedKey } from './paging.js';
+import { lastEvaluatedKey, startKeyNames } from './paging.js';
 import type { IndexRuntime, Table } from './table.js';
 
 export type Select = 'ALL_ATTRIBUTES' | 'ALL_PROJECTED_ATTRIBUTES' | 'SPECIFIC_ATTRIBUTES' | 'COUNT';
@@ -233,4 +249,84 @@ export function readPage(context: TableContext, plan: PagePlan, meter: CapacityM
   const consumed = meter.forTable(table.name);
   if (consumed !== undefined) output['ConsumedCapacity'] = consumed;
   return output;
+}
+
+/** A request's FilterExpression (or legacy QueryFilter/ScanFilter) and ProjectionExpression (or AttributesToGet). */
+export function compileFilterAndProjection(
+  input: {
+    readonly FilterExpression?: string | undefined;
+    readonly ProjectionExpression?: string | undefined;
+    readonly AttributesToGet?: string[] | undefined;
+    readonly ConditionalOperator?: ConditionalOperator | undefined;
+  },
+  legacyFilter: Record<string, LegacyCondition> | undefined,
+  expressions: ExpressionContext,
+): { filter: Condition | undefined; projection: Projection | undefined } {
+  const filter =
+    input.FilterExpression !== undefined
+      ? compileCondition(input.FilterExpression, 'FilterExpression', expressions)
+      : legacyFilter !== undefined
+        ? translateFilter(legacyFilter, input.ConditionalOperator)
+        : undefined;
+  const projection =
+    input.ProjectionExpression !== undefined
+      ? compileProjection(input.ProjectionExpression, expressions)
+      : input.AttributesToGet !== undefined
+        ? translateAttributesToGet(input.AttributesToGet)
+        : undefined;
+  return { filter, projection };
+}
+
+/** What a Query or Scan has settled before reading: where, how much, what to keep and return. */
+export interface PageRequest {
+  readonly table: Table;
+  readonly index: IndexRuntime | undefined;
+  readonly select: Select;
+  readonly filter: Condition | undefined;
+  readonly filterPaths: readonly DocumentPath[];
+  readonly projection: Projection | undefined;
+  readonly projectionPaths: readonly DocumentPath[];
+  /** The key range of the whole read (a partition slice, a segment, or the table). */
+  readonly range: KeyRange;
+  /** ExclusiveStartKey as a storage key: the page resumes just past it. */
+  readonly start: Uint8Array | undefined;
+  readonly reverse: boolean;
+  readonly limit: number | undefined;
+  readonly consistent: boolean;
+  readonly returnConsumedCapacity: ReturnConsumedCapacity | undefined;
+}
+
+/**
+ * Turns a settled request into a PagePlan (LSI fetch decisions, store bounds resuming after the start
+ * key in either direction) and reads the page.
+ */
+export function readRequestedPage(context: TableContext, request: PageRequest): PageOutput {
+  const { table, index, select, range, start, reverse } = request;
+  const stored = index === undefined ? undefined : projectedNames(table, index);
+  const local = index !== undefined && !index.global;
+  const fetchForFilter = local && needsUnprojected(stored, request.filterPaths);
+  const fetchForOutput =
+    local && ((select === 'ALL_ATTRIBUTES' && stored !== undefined) || (select === 'SPECIFIC_ATTRIBUTES' && needsUnprojected(stored, request.projectionPaths)));
+  const bounds: { gte?: Uint8Array; gt?: Uint8Array; lt?: Uint8Array; reverse?: boolean } = reverse ? { reverse } : {};
+  if (start !== undefined && !reverse && compareBytes(start, range.start) >= 0) bounds.gt = start;
+  else bounds.gte = range.start;
+  if (start !== undefined && reverse && (range.end === undefined || compareBytes(start, range.end) < 0)) bounds.lt = start;
+  else if (range.end !== undefined) bounds.lt = range.end;
+  return readPage(
+    context,
+    {
+      table,
+      index,
+      bounds,
+      limit: request.limit,
+      filter: request.filter,
+      returnItems: select !== 'COUNT',
+      projection: select === 'SPECIFIC_ATTRIBUTES' ? request.projection : undefined,
+      fetchForFilter,
+      fetchForOutput,
+      consistent: request.consistent,
+      keyNames: startKeyNames(table, index),
+    },
+    new CapacityMeter(request.returnConsumedCapacity ?? 'NONE'),
+  );
 }

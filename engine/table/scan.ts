@@ -14,20 +14,16 @@
  */
 import { ValidationException } from '../model/errors.js';
 import { scanSegmentRange, prefixEnd } from '../model/storage-key.js';
-import { compileCondition, compileProjection, translateAttributesToGet, translateFilter, type Condition, type Projection } from '../expressions/index.js';
-import { compareBytes } from '../util/bytes.js';
-import { CapacityMeter } from './capacity.js';
 import type { TableContext } from './context.js';
 import { contextOf } from './expressions-of.js';
-import { checkStartKeyInSegment, START_KEY_INVALID_MESSAGE, startKeyNames, startStorageKey, validateStartKey } from './paging.js';
+import { checkStartKeyInSegment, START_KEY_INVALID_MESSAGE, startStorageKey, validateStartKey } from './paging.js';
 import {
+  compileFilterAndProjection,
+  readRequestedPage,
   checkGlobalSelect,
   checkKeyPaths,
   conditionPaths,
   effectiveSelect,
-  needsUnprojected,
-  projectedNames,
-  readPage,
   resolveIndex,
   SPECIFIC_ATTRIBUTES_MESSAGE,
   type PageOutput,
@@ -39,18 +35,7 @@ export function scan(context: TableContext, raw: unknown): PageOutput {
   const hasProjection = input.ProjectionExpression !== undefined || input.AttributesToGet !== undefined;
   if (input.Select === 'SPECIFIC_ATTRIBUTES' && !hasProjection) throw new ValidationException(SPECIFIC_ATTRIBUTES_MESSAGE);
   const expressions = contextOf(input as unknown as Readonly<Record<string, unknown>>);
-  const filter: Condition | undefined =
-    input.FilterExpression !== undefined
-      ? compileCondition(input.FilterExpression, 'FilterExpression', expressions)
-      : input.ScanFilter !== undefined
-        ? translateFilter(input.ScanFilter, input.ConditionalOperator)
-        : undefined;
-  const projection: Projection | undefined =
-    input.ProjectionExpression !== undefined
-      ? compileProjection(input.ProjectionExpression, expressions)
-      : input.AttributesToGet !== undefined
-        ? translateAttributesToGet(input.AttributesToGet)
-        : undefined;
+  const { filter, projection } = compileFilterAndProjection(input, input.ScanFilter, expressions);
   expressions.assertAllUsed();
 
   const table = context.requireTable(input.TableName);
@@ -59,7 +44,7 @@ export function scan(context: TableContext, raw: unknown): PageOutput {
   const index = resolveIndex(table, input.IndexName, consistent, input.ExclusiveStartKey === undefined ? undefined : START_KEY_INVALID_MESSAGE);
   const startKey = input.ExclusiveStartKey === undefined ? undefined : validateStartKey('Scan', table, index, input.ExclusiveStartKey);
   checkGlobalSelect(index, input.Select);
-  // Segment 0 may come without TotalSegments (the validator allows it, as the service does).
+  // Without TotalSegments (the validator requires Segment and TotalSegments together) it is one segment.
   const totalSegments = input.TotalSegments ?? 1;
   const segment = input.Segment ?? 0;
   if (startKey !== undefined) checkStartKeyInSegment(table, index, startKey, segment, totalSegments);
@@ -68,39 +53,23 @@ export function scan(context: TableContext, raw: unknown): PageOutput {
   const filterPaths = filter === undefined ? [] : conditionPaths(filter);
   checkKeyPaths(table, filterPaths);
 
-  const select = effectiveSelect(input.Select, hasProjection, index !== undefined);
-  const stored = index === undefined ? undefined : projectedNames(table, index);
-  const local = index !== undefined && !index.global;
-  const fetchForFilter = local && needsUnprojected(stored, filterPaths);
-  const fetchForOutput =
-    local && ((select === 'ALL_ATTRIBUTES' && stored !== undefined) || (select === 'SPECIFIC_ATTRIBUTES' && needsUnprojected(stored, projectionPaths)));
-
   const range =
     totalSegments > 1
       ? scanSegmentRange(table.tableId, index?.indexId ?? 0, segment, totalSegments)
       : { start: table.prefix(index), end: prefixEnd(table.prefix(index)) };
-  const bounds: { gte?: Uint8Array; gt?: Uint8Array; lt?: Uint8Array } = {};
-  const start = startKey === undefined ? undefined : startStorageKey(table, index, startKey);
-  if (start !== undefined && compareBytes(start, range.start) >= 0) bounds.gt = start;
-  else bounds.gte = range.start;
-  if (range.end !== undefined) bounds.lt = range.end;
-
-  const meter = new CapacityMeter(input.ReturnConsumedCapacity ?? 'NONE');
-  return readPage(
-    context,
-    {
-      table,
-      index,
-      bounds,
-      limit: input.Limit,
-      filter,
-      returnItems: select !== 'COUNT',
-      projection: select === 'SPECIFIC_ATTRIBUTES' ? projection : undefined,
-      fetchForFilter,
-      fetchForOutput,
-      consistent,
-      keyNames: startKeyNames(table, index),
-    },
-    meter,
-  );
+  return readRequestedPage(context, {
+    table,
+    index,
+    select: effectiveSelect(input.Select, hasProjection, index !== undefined),
+    filter,
+    filterPaths,
+    projection,
+    projectionPaths,
+    range,
+    start: startKey === undefined ? undefined : startStorageKey(table, index, startKey),
+    reverse: false,
+    limit: input.Limit,
+    consistent,
+    returnConsumedCapacity: input.ReturnConsumedCapacity,
+  });
 }
