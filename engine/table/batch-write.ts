@@ -68,7 +68,7 @@ function prepare(context: TableContext, input: Input): Entry[] {
   const entries: Entry[] = [];
   for (const [requestName, requests] of Object.entries(requestItems)) {
     const table = context.requireTable(requestName);
-    const indexSchemas = table.maintainedIndexes.map((index) => index.schema);
+    const indexSchemas = table.maintainedIndexSchemas;
     const seen = new Set<string>();
     for (const request of requests as unknown[]) {
       const put = isRecord(request) ? request['PutRequest'] : undefined;

@@ -19,7 +19,7 @@ import type { Table } from './table.js';
 const BYTES_PER_GB = 1024 * 1024 * 1024;
 
 export function hasLocalIndexes(table: Table): boolean {
-  return table.maintainedIndexes.some((index) => !index.global);
+  return table.hasLocalIndexes;
 }
 
 /** Stored bytes of the item collection of `keyItem`'s partition key. */

@@ -8,6 +8,7 @@
 import type { Item } from '../model/attribute-value.js';
 import { ValidationException } from '../model/errors.js';
 import { checkItemSize, itemSizeBytes, ITEM_SIZE_TO_UPDATE_MESSAGE } from '../model/item-size.js';
+import type { SizedItem } from '../model/item-codec.js';
 import { validateItem, validateItemKeys, validateKey } from '../model/validate.js';
 import { applyUpdate, evaluateCondition, project } from '../expressions/index.js';
 import { CapacityMeter, readUnitsForItem, writeUnitsForItem, type ReturnConsumedCapacity } from './capacity.js';
@@ -17,7 +18,7 @@ import { compileRequest, type Input } from './expressions-of.js';
 import { itemMutation, type IndexChange } from './mutation.js';
 import type { Table } from './table.js';
 import { indexWriteUnits } from './capacity.js';
-import { checkItemCollectionGrowth, hasLocalIndexes, itemCollectionBytes, itemCollectionMetricsOf } from './item-collections.js';
+import { checkItemCollectionGrowth, itemCollectionBytes, itemCollectionMetricsOf } from './item-collections.js';
 
 type Output = Record<string, unknown>;
 
@@ -46,9 +47,12 @@ export function chargeWrite(meter: CapacityMeter, table: Table, oldSize: number,
   }
 }
 
-/** ReturnItemCollectionMetrics=SIZE on a table with LSIs: the written item's collection estimate. */
+/**
+ * ReturnItemCollectionMetrics=SIZE on a table with LSIs: the written item's collection estimate.
+ * `keyItem` holds at least the item's key attributes (the written item itself will do).
+ */
 function withCollectionMetrics(output: Output, context: TableContext, table: Table, input: Input, keyItem: Item): Output {
-  if (input['ReturnItemCollectionMetrics'] === 'SIZE' && hasLocalIndexes(table)) {
+  if (input['ReturnItemCollectionMetrics'] === 'SIZE' && table.hasLocalIndexes) {
     output['ItemCollectionMetrics'] = itemCollectionMetricsOf(table, keyItem, itemCollectionBytes(context, table, keyItem));
   }
   return output;
@@ -60,10 +64,15 @@ function withCapacity(output: Output, meter: CapacityMeter, table: Table): Outpu
   return output;
 }
 
-function readCurrent(context: TableContext, table: Table, key: Uint8Array): Item | undefined {
-  if (context.coordinator.inTransaction(key)) throw transactionConflict();
+/** The item's latest submitted state with its size, after the in-transaction check. */
+function readCurrent(context: TableContext, table: Table, key: Uint8Array): SizedItem | undefined {
+  checkNotInTransaction(context, key);
   const bytes = context.coordinator.read(key);
-  return bytes === undefined ? undefined : table.decode(bytes);
+  return bytes === undefined ? undefined : table.decodeSized(bytes);
+}
+
+function checkNotInTransaction(context: TableContext, key: Uint8Array): void {
+  if (context.coordinator.inTransaction(key)) throw transactionConflict();
 }
 
 function failCondition(old: Item | undefined, onFailure: 'ALL_OLD' | 'NONE'): never {
@@ -75,21 +84,27 @@ export async function putItem(context: TableContext, input: Input): Promise<Outp
   const returnValues = choice(input, 'ReturnValues', ['NONE', 'ALL_OLD'], 'NONE', 'ReturnValues can only be ALL_OLD or NONE');
   const onFailure = returnValuesOnFailure(input);
   const item = validateItem(input['Item']);
-  validateItemKeys(item, table.schema, table.maintainedIndexes.map((index) => index.schema));
+  validateItemKeys(item, table.schema, table.maintainedIndexSchemas);
   const newSize = checkItemSize(item);
   const { condition } = compileRequest('PutItem', input);
   const meter = new CapacityMeter(returnConsumedCapacity(input));
   const key = table.itemKey(item);
-  const old = readCurrent(context, table, key);
+  // Only a condition, ALL_OLD, reported capacity (the larger size is billed), index maintenance and
+  // item collections (LSIs) need the old item: a plain put to a table without indexes never reads it.
+  const needsOld = condition !== undefined || returnValues === 'ALL_OLD' || meter.mode !== 'NONE' || table.maintainedIndexes.length > 0;
+  let current: SizedItem | undefined;
+  if (needsOld) current = readCurrent(context, table, key);
+  else checkNotInTransaction(context, key);
+  const old = current?.item;
   if (condition !== undefined && !evaluateCondition(condition, old)) failCondition(old, onFailure);
-  const oldSize = old === undefined ? 0 : itemSizeBytes(old);
+  const oldSize = current === undefined ? 0 : current.sizeBytes;
   checkItemCollectionGrowth(context, table, item, newSize - oldSize);
   const mutation = itemMutation(table, key, old, item, itemSizeBytes);
   await context.coordinator.submit(mutation.ops);
   chargeWrite(meter, table, oldSize, newSize, mutation.indexChanges);
   const output: Output = {};
   if (returnValues === 'ALL_OLD' && old !== undefined) output['Attributes'] = old;
-  return withCapacity(withCollectionMetrics(output, context, table, input, table.keyOf(item)), meter, table);
+  return withCapacity(withCollectionMetrics(output, context, table, input, item), meter, table);
 }
 
 export async function deleteItem(context: TableContext, input: Input): Promise<Output> {
@@ -100,7 +115,8 @@ export async function deleteItem(context: TableContext, input: Input): Promise<O
   const { condition } = compileRequest('DeleteItem', input);
   const meter = new CapacityMeter(returnConsumedCapacity(input));
   const key = table.itemKey(keyItem);
-  const old = readCurrent(context, table, key);
+  const current = readCurrent(context, table, key);
+  const old = current?.item;
   if (condition !== undefined && !evaluateCondition(condition, old)) failCondition(old, onFailure);
   let changes: IndexChange[] = [];
   if (old !== undefined) {
@@ -108,7 +124,7 @@ export async function deleteItem(context: TableContext, input: Input): Promise<O
     changes = mutation.indexChanges;
     await context.coordinator.submit(mutation.ops);
   }
-  chargeWrite(meter, table, old === undefined ? 0 : itemSizeBytes(old), 0, changes);
+  chargeWrite(meter, table, current === undefined ? 0 : current.sizeBytes, 0, changes);
   const output: Output = {};
   if (returnValues === 'ALL_OLD' && old !== undefined) output['Attributes'] = old;
   return withCapacity(withCollectionMetrics(output, context, table, input, keyItem), meter, table);
@@ -128,16 +144,17 @@ export async function updateItem(context: TableContext, input: Input): Promise<O
   const { condition, update, legacyUpdate } = compileRequest('UpdateItem', input, table.keyAttributeNames);
   const meter = new CapacityMeter(returnConsumedCapacity(input));
   const key = table.itemKey(keyItem);
-  const old = readCurrent(context, table, key);
+  const current = readCurrent(context, table, key);
+  const old = current?.item;
   if (condition !== undefined && !evaluateCondition(condition, old)) failCondition(old, onFailure);
   const result =
     update === undefined
       ? { item: old ?? keyItem, updatedOld: {} as Item, updatedNew: {} as Item }
       : applyUpdate(old, update, { key: keyItem, legacy: legacyUpdate });
   const item = result.item;
-  validateItemKeys(item, table.schema, table.maintainedIndexes.map((index) => index.schema));
+  validateItemKeys(item, table.schema, table.maintainedIndexSchemas);
   const newSize = checkItemSize(item, ITEM_SIZE_TO_UPDATE_MESSAGE);
-  const oldSize = old === undefined ? 0 : itemSizeBytes(old);
+  const oldSize = current === undefined ? 0 : current.sizeBytes;
   checkItemCollectionGrowth(context, table, keyItem, newSize - oldSize);
   const mutation = itemMutation(table, key, old, item, itemSizeBytes);
   await context.coordinator.submit(mutation.ops);
@@ -156,8 +173,9 @@ export function getItem(context: TableContext, input: Input): Output {
   const { projection } = compileRequest('GetItem', input);
   const meter = new CapacityMeter(returnConsumedCapacity(input));
   const bytes = context.store.get(table.itemKey(keyItem), context.readView(consistent));
-  const item = bytes === undefined ? undefined : table.decode(bytes);
-  meter.addRead(table.name, readUnitsForItem(item === undefined ? 0 : itemSizeBytes(item), consistent));
+  const found = bytes === undefined ? undefined : table.decodeSized(bytes);
+  const item = found?.item;
+  meter.addRead(table.name, readUnitsForItem(found === undefined ? 0 : found.sizeBytes, consistent));
   const output: Output = {};
   if (item !== undefined) output['Item'] = projection === undefined ? item : project(item, projection);
   return withCapacity(output, meter, table);

@@ -9,7 +9,7 @@
  */
 import type { AttributeValue, Item } from '../model/attribute-value.js';
 import type { KeyAttributeValue } from '../model/compare.js';
-import { decodeItem, encodeItem } from '../model/item-codec.js';
+import { decodeItem, decodeSizedItem, encodeItem, type SizedItem } from '../model/item-codec.js';
 import type { IndexSchema, KeyAttribute, PrimaryKeySchema, TableSchema } from '../model/schema.js';
 import { BASE_TABLE_INDEX_ID, decodeStorageKey, encodeStorageKey, partitionPrefix, tableIndexPrefix } from '../model/storage-key.js';
 import type { IndexRecord, TableRecord } from './catalog.js';
@@ -39,6 +39,12 @@ export class Table {
   readonly tableId: number;
   readonly schema: TableSchema;
   readonly indexes: IndexRuntime[];
+  /** Indexes that must be maintained on writes (every one but those being deleted). */
+  readonly maintainedIndexes: readonly IndexRuntime[];
+  /** Their schemas, as validateItemKeys takes them. */
+  readonly maintainedIndexSchemas: readonly IndexSchema[];
+  /** Whether any maintained index is local (item collections are then bounded and measured). */
+  readonly hasLocalIndexes: boolean;
   readonly #keyNames: string[];
 
   constructor(readonly record: TableRecord) {
@@ -51,6 +57,11 @@ export class Table {
       return schema === undefined ? [] : [{ schema, record: indexRecord, indexId: indexRecord.indexId, global: schema.kind === 'GSI' }];
     });
     this.#keyNames = record.schema.sortKey === undefined ? [record.schema.partitionKey.name] : [record.schema.partitionKey.name, record.schema.sortKey.name];
+    // Records are replaced, never mutated (catalog.ts), and a Table is rebuilt for each new record
+    // (context.ts), so what is derived from the record is computed once here, not per request.
+    this.maintainedIndexes = this.indexes.filter((index) => index.record.status !== 'DELETING');
+    this.maintainedIndexSchemas = this.maintainedIndexes.map((index) => index.schema);
+    this.hasLocalIndexes = this.maintainedIndexes.some((index) => !index.global);
   }
 
   get keyAttributeNames(): readonly string[] {
@@ -59,11 +70,6 @@ export class Table {
 
   index(name: string): IndexRuntime | undefined {
     return this.indexes.find((index) => index.schema.name === name);
-  }
-
-  /** Indexes that must be maintained on writes (every one but those being deleted). */
-  get maintainedIndexes(): IndexRuntime[] {
-    return this.indexes.filter((index) => index.record.status !== 'DELETING');
   }
 
   /** The storage key of a validated item or key. */
@@ -139,6 +145,11 @@ export class Table {
   /** Decodes a stored item. */
   decode(value: Uint8Array): Item {
     return decodeItem(value);
+  }
+
+  /** Decodes a stored item with its size (itemSizeBytes), measured while decoding. */
+  decodeSized(value: Uint8Array): SizedItem {
+    return decodeSizedItem(value);
   }
 
   /** Rebuilds the storage key of an entry from its decoded key parts (for paging). */

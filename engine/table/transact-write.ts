@@ -105,7 +105,7 @@ function prepareAction(context: TableContext, element: unknown, index: number): 
   let keyItem: Item;
   if (kind === 'Put') {
     item = validateItem(body['Item']);
-    validateItemKeys(item, table.schema, table.maintainedIndexes.map((i) => i.schema));
+    validateItemKeys(item, table.schema, table.maintainedIndexSchemas);
     checkItemSize(item); // a Put's size is known from the request: a plain ValidationException
     keyItem = table.keyOf(item);
   } else {
@@ -203,7 +203,7 @@ function evaluateOne(context: TableContext, action: Action, effects: Effect[]): 
         break;
       case 'Update': {
         next = action.update === undefined ? (old ?? action.keyItem) : applyUpdate(old, action.update, { key: action.keyItem }).item;
-        validateItemKeys(next, table.schema, table.maintainedIndexes.map((i) => i.schema));
+        validateItemKeys(next, table.schema, table.maintainedIndexSchemas);
         checkItemSize(next, ITEM_SIZE_TO_UPDATE_MESSAGE);
         break;
       }
