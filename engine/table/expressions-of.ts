@@ -46,11 +46,42 @@ export function contextOf(input: Input): ExpressionContext {
   );
 }
 
+/** Every expression or legacy member of any LegacyOperation (checkLegacyMix's lists, and the maps). */
+const EXPRESSION_MEMBERS = [
+  'UpdateExpression',
+  'KeyConditionExpression',
+  'FilterExpression',
+  'KeyConditions',
+  'QueryFilter',
+  'ScanFilter',
+  'ConditionalOperator',
+  'AttributeUpdates',
+  'ConditionExpression',
+  'Expected',
+  'ProjectionExpression',
+  'AttributesToGet',
+  'ExpressionAttributeNames',
+  'ExpressionAttributeValues',
+] as const;
+
+/**
+ * Whether any of them is present (null is absent, as on the wire). A request with none has nothing
+ * to compile and nothing to reject — no mix, no unused placeholder — so it skips the context.
+ */
+function hasExpressionMembers(input: Input): boolean {
+  for (const name of EXPRESSION_MEMBERS) {
+    const value = input[name];
+    if (value !== undefined && value !== null) return true;
+  }
+  return false;
+}
+
 /**
  * Compiles what `operation` allows: ConditionExpression/Expected, ProjectionExpression/AttributesToGet,
  * UpdateExpression/AttributeUpdates. Throws DynamoDB's ValidationException for any problem.
  */
 export function compileRequest(operation: LegacyOperation, input: Input, keyAttributeNames: readonly string[] = []): RequestExpressions {
+  if (!hasExpressionMembers(input)) return { legacyUpdate: false };
   checkLegacyMix(operation, input);
   const context = contextOf(input);
   const result: RequestExpressions = { legacyUpdate: false };
