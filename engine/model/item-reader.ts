@@ -30,6 +30,9 @@ const SHORT_STRING_BYTES_MAX = 32;
  */
 const DECODE_NESTING_LEVELS_MAX = 4 * NESTING_LEVELS_MAX;
 const EMPTY = new Uint8Array(0);
+/** The name cache: a power of two of slots, names up to this many bytes (a bounded, tiny memory). */
+const NAME_CACHE_SLOTS = 512;
+const NAME_CACHE_BYTES_MAX = 32;
 
 
 const fromCharCode = String.fromCharCode;
@@ -56,6 +59,47 @@ class ItemReader {
   end = 0;
   /** DynamoDB size of the last value (or string, or map's entries) read. */
   sizeBytes = 0;
+  /** Recently read ASCII attribute names, by a hash of their bytes (see readName). */
+  readonly names: (string | undefined)[] = new Array<string | undefined>(NAME_CACHE_SLOTS).fill(undefined);
+
+  /**
+   * An attribute name. Names repeat from item to item, and building an object with a name string
+   * V8 has seen as a property key before is much cheaper than with a fresh copy (which must be
+   * looked up in the string table), so short ASCII names come from a small direct-mapped cache.
+   */
+  readName(length: number): string {
+    if (length > NAME_CACHE_BYTES_MAX) return this.readString(length);
+    this.need(length);
+    const src = this.src;
+    const start = this.position;
+    let hash = length;
+    let high = 0;
+    for (let i = start; i < start + length; i++) {
+      const byte = src[i]!;
+      hash = (Math.imul(hash, 31) + byte) | 0;
+      high |= byte;
+    }
+    if (high >= 0x80) return this.readString(length);
+    const slot = hash & (NAME_CACHE_SLOTS - 1);
+    const cached = this.names[slot];
+    if (cached !== undefined && cached.length === length) {
+      let same = true;
+      for (let i = 0; i < length; i++) {
+        if (cached.charCodeAt(i) !== src[start + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) {
+        this.position = start + length;
+        this.sizeBytes = length;
+        return cached;
+      }
+    }
+    const name = this.readString(length);
+    this.names[slot] = name;
+    return name;
+  }
 
   need(bytes: number): void {
     if (this.position + bytes > this.end) corrupt('truncated');
@@ -283,7 +327,7 @@ class ItemReader {
     for (let i = 0; i < count; i += 2) {
       const length = this.stringLength(this.nextToken());
       if (length < 0) corrupt('map name is not a string');
-      const name = this.readString(length);
+      const name = this.readName(length);
       size += perEntryBytes + this.sizeBytes;
       setEntry(map, name, this.readValue(level));
       size += this.sizeBytes;

@@ -19,7 +19,6 @@
  */
 import type { Item } from '../model/attribute-value.js';
 import { ValidationException } from '../model/errors.js';
-import { itemSizeBytes } from '../model/item-size.js';
 import {
   compileCondition,
   compileProjection,
@@ -216,16 +215,16 @@ export function readPage(context: TableContext, plan: PagePlan, meter: CapacityM
   const fetch = (entry: Item): Item => {
     const bytes = store.get(table.itemKey(entry), view);
     assert(bytes !== undefined, 'an index entry has its base item (both are written in one batch)');
-    const item = table.decode(bytes);
-    fetchUnits += readUnitsForItem(itemSizeBytes(item), plan.consistent);
+    const { item, sizeBytes } = table.decodeSized(bytes);
+    fetchUnits += readUnitsForItem(sizeBytes, plan.consistent);
     return item;
   };
   const bounded: ScanOptions = limit === undefined ? plan.bounds : { ...plan.bounds, limit };
   const options: ScanOptions = view === undefined ? bounded : { ...bounded, snapshot: view.snapshot };
   for (const [, value] of store.scan(options)) {
-    const entry = table.decode(value);
+    const { item: entry, sizeBytes } = table.decodeSized(value);
     scannedCount++;
-    readBytes += itemSizeBytes(entry);
+    readBytes += sizeBytes;
     last = entry;
     const full = plan.fetchForFilter ? fetch(entry) : undefined;
     if (filter === undefined || evaluateCondition(filter, full ?? entry)) {

@@ -139,6 +139,16 @@ describe('item codec', () => {
     );
   });
 
+  it('decodes names right whatever its name cache holds (colliding, repeated, non-ASCII, long)', () => {
+    const names = Array.from({ length: 3000 }, (_, i) => (i % 7 === 0 ? `é${i}` : i % 11 === 0 ? 'n'.repeat(40) + i : `a${i.toString(36)}`));
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < names.length; i += 3) {
+        const value: Item = { [names[i]!]: { N: '1' }, [names[(i * 7) % names.length]!]: { S: names[i + 1]! }, ab: { S: 'ba' }, ba: { S: 'ab' } };
+        expectSame(decodeItem(encodeItem(value)), value);
+      }
+    }
+  });
+
   it('decoded binary does not alias the encoded buffer', () => {
     const encoded = encodeItem({ b: { B: new Uint8Array([7, 7, 7]) } });
     const decoded = decodeItem(encoded);
