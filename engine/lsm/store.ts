@@ -52,6 +52,12 @@ export interface ScanOptions extends ScanBounds {
   reverse?: boolean;
   limit?: number;
   snapshot?: Snapshot;
+  /**
+   * Forward scans hand out each value as a view into the store's memory instead of a copy: valid
+   * only until the iterator's next step, never to be modified. For callers that decode each value
+   * before moving on (the table layer); a reverse scan still copies (see UserIterator).
+   */
+  borrowValues?: boolean;
 }
 
 export interface LevelStats {
@@ -261,6 +267,7 @@ export class Store {
     this.#requireOpen();
     if (options === null || typeof options !== 'object') throw new InvalidArgumentError('scan options must be an object');
     if (options.reverse !== undefined && typeof options.reverse !== 'boolean') throw new InvalidArgumentError('reverse must be a boolean');
+    if (options.borrowValues !== undefined && typeof options.borrowValues !== 'boolean') throw new InvalidArgumentError('borrowValues must be a boolean');
     if (options.limit !== undefined && (!Number.isSafeInteger(options.limit) || options.limit < 0)) {
       throw new InvalidArgumentError('limit must be a non-negative integer');
     }
@@ -280,13 +287,14 @@ export class Store {
       if (files.length === 0) continue;
       children.push(new ConcatenatingIterator(files, (index) => state.tables.get(files[index]!.fileNumber).iterator()));
     }
-    const iteratorOptions: ScanBounds & { reverse?: boolean; limit?: number } = {};
+    const iteratorOptions: ScanBounds & { reverse?: boolean; limit?: number; borrowValues?: boolean } = {};
     if (options.gte !== undefined) iteratorOptions.gte = options.gte;
     if (options.gt !== undefined) iteratorOptions.gt = options.gt;
     if (options.lte !== undefined) iteratorOptions.lte = options.lte;
     if (options.lt !== undefined) iteratorOptions.lt = options.lt;
     if (options.reverse !== undefined) iteratorOptions.reverse = options.reverse;
     if (options.limit !== undefined) iteratorOptions.limit = options.limit;
+    if (options.borrowValues === true) iteratorOptions.borrowValues = true;
     try {
       return new UserIterator(new MergingIterator(children), sequence, iteratorOptions, () => version.unref());
     } catch (error) {

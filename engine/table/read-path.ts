@@ -219,7 +219,8 @@ export function readPage(context: TableContext, plan: PagePlan, meter: CapacityM
     fetchUnits += readUnitsForItem(sizeBytes, plan.consistent);
     return item;
   };
-  const bounded: ScanOptions = limit === undefined ? plan.bounds : { ...plan.bounds, limit };
+  // Each value is decoded before the scan moves on (decoding copies binary), so none is copied out.
+  const bounded: ScanOptions = limit === undefined ? { ...plan.bounds, borrowValues: true } : { ...plan.bounds, limit, borrowValues: true };
   const options: ScanOptions = view === undefined ? bounded : { ...bounded, snapshot: view.snapshot };
   for (const [, value] of store.scan(options)) {
     const { item: entry, sizeBytes } = table.decodeSized(value);

@@ -8,7 +8,9 @@
  *
  * Returned keys and values are fresh copies (see copyOf), safe to keep and to mutate: the internal
  * iterator's arrays may be views into blocks that are reused or evicted. Each returned array owns
- * its memory, so keeping one small key never pins a large block.
+ * its memory, so keeping one small key never pins a large block. With `borrowValues`, a forward
+ * scan returns the internal iterator's value itself (valid until the next step; the caller must
+ * not keep or modify it); a reverse scan moves past a value before returning it, so it still copies.
  *
  * Invariants:
  * 1. Forward: between calls the internal iterator is on the entry last returned (or not yet
@@ -33,7 +35,7 @@ export interface ScanBounds {
   lt?: Uint8Array;
 }
 
-export type ScanOptions = ScanBounds & { reverse?: boolean; limit?: number };
+export type ScanOptions = ScanBounds & { reverse?: boolean; limit?: number; borrowValues?: boolean };
 
 type Entry = [Uint8Array, Uint8Array];
 
@@ -66,6 +68,7 @@ export class UserIterator implements IterableIterator<Entry> {
   private readonly internal: InternalIterator;
   private readonly snapshotSeq: number;
   private readonly reverse: boolean;
+  private readonly borrowValues: boolean;
   private readonly limit: number;
   private readonly onClose: (() => void) | undefined;
   /** The bound checked while moving (upper going forward, lower in reverse) and whether it is inclusive. */
@@ -87,7 +90,7 @@ export class UserIterator implements IterableIterator<Entry> {
   constructor(
     internal: InternalIterator,
     snapshotSeq: number,
-    options: ScanBounds & { reverse?: boolean; limit?: number },
+    options: ScanOptions,
     onClose?: () => void,
   ) {
     this.internal = internal;
@@ -111,6 +114,7 @@ export class UserIterator implements IterableIterator<Entry> {
     }
     this.snapshotSeq = snapshotSeq;
     this.reverse = options.reverse === true;
+    this.borrowValues = options.borrowValues === true && !this.reverse;
     const lower = options.gte ?? options.gt;
     const lowerInclusive = options.gt === undefined;
     const upper = options.lte ?? options.lt;
@@ -213,7 +217,7 @@ export class UserIterator implements IterableIterator<Entry> {
       }
       const keyCopy = copyOf(key);
       this.skipKey = keyCopy;
-      if (internal.valueType() === ValueType.Put) return [keyCopy, copyOf(internal.value())];
+      if (internal.valueType() === ValueType.Put) return [keyCopy, this.borrowValues ? internal.value() : copyOf(internal.value())];
       internal.next(); // a tombstone hides itself and every older version of its key
     }
     return undefined;

@@ -95,6 +95,23 @@ describe('UserIterator', () => {
     );
   });
 
+  it('borrowValues: the same entries; a forward scan hands out the sources\' values, a reverse scan copies', () => {
+    fc.assert(
+      fc.property(childEntriesArb(true), fc.integer({ min: 0, max: SEQ_MAX_IN_TESTS + 1 }), optionsArb, ({ childCount, entries }, snapshotSeq, options) => {
+        const expected = reference(entries, snapshotSeq, options);
+        const sources = new Set<Uint8Array>(entries.map((entry) => entry.value));
+        const actual: Array<[string, string]> = [];
+        for (const [key, value] of new UserIterator(mergedOver(childCount, entries), snapshotSeq, { ...options, borrowValues: true })) {
+          expect(sources.has(value)).toBe(options.reverse !== true);
+          expect(sources.has(key)).toBe(false);
+          actual.push([hex(key), hex(value)]);
+        }
+        expect(actual).toEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('works over a single sorted source too', () => {
     fc.assert(
       fc.property(childEntriesArb(true, 1), fc.integer({ min: 0, max: SEQ_MAX_IN_TESTS }), optionsArb, ({ entries }, snapshotSeq, options) => {
