@@ -194,7 +194,7 @@ export class Database {
   }
 
   getItem(input: sdk.GetItemCommandInput): Promise<Out<sdk.GetItemCommandOutput>> {
-    return this.#run(async () => getItem(this.context, asInput(input)));
+    return this.#run(() => getItem(this.context, asInput(input)));
   }
 
   updateItem(input: sdk.UpdateItemCommandInput): Promise<Out<sdk.UpdateItemCommandOutput>> {
@@ -208,17 +208,17 @@ export class Database {
   // ---- query and scan -----------------------------------------------------------------------------
 
   query(input: sdk.QueryCommandInput): Promise<Out<sdk.QueryCommandOutput>> {
-    return this.#run(async () => query(this.context, input));
+    return this.#run(() => query(this.context, input));
   }
 
   scan(input: sdk.ScanCommandInput): Promise<Out<sdk.ScanCommandOutput>> {
-    return this.#run(async () => scan(this.context, input));
+    return this.#run(() => scan(this.context, input));
   }
 
   // ---- batches and transactions ---------------------------------------------------------------------
 
   batchGetItem(input: sdk.BatchGetItemCommandInput): Promise<Out<sdk.BatchGetItemCommandOutput>> {
-    return this.#run(async () => batchGetItem(this.context, asInput(input)));
+    return this.#run(() => batchGetItem(this.context, asInput(input)));
   }
 
   batchWriteItem(input: sdk.BatchWriteItemCommandInput): Promise<Out<sdk.BatchWriteItemCommandOutput>> {
@@ -230,18 +230,27 @@ export class Database {
   }
 
   transactGetItems(input: sdk.TransactGetItemsCommandInput): Promise<Out<sdk.TransactGetItemsCommandOutput>> {
-    return this.#run(async () => transactGetItems(this.context, asInput(input)));
+    return this.#run(() => transactGetItems(this.context, asInput(input)));
   }
 
-  /** Runs an operation; outputs are DynamoDB's shapes, which are the SDK's (cast at this one place). */
-  async #run<T>(operation: () => Promise<Record<string, unknown>>): Promise<T> {
-    if (this.#closed) throw new ClosedError('database is closed');
-    // A failed background job (backfill, purge, TTL sweep) fails the database for every caller.
-    const failure = this.#indexJobs?.failure ?? this.#sweeper?.failure;
-    if (failure !== undefined) throw failure.error;
-    // Delayed status transitions end on time for data calls too (no await when none is due).
-    if (this.context.clock.now() >= nextTransitionAtMs(this.context)) await advanceStatuses(this.context);
-    return (await operation()) as T;
+  /**
+   * Runs an operation; outputs are DynamoDB's shapes, which are the SDK's (cast at this one place).
+   * Not an async function: a call that need not wait runs the operation at once and returns its own
+   * promise (a synchronous one's result resolved), with no extra promise or microtask turn per call;
+   * anything thrown becomes a rejection, as from an async function.
+   */
+  #run<T>(operation: () => Promise<Record<string, unknown>> | Record<string, unknown>): Promise<T> {
+    try {
+      if (this.#closed) throw new ClosedError('database is closed');
+      // A failed background job (backfill, purge, TTL sweep) fails the database for every caller.
+      const failure = this.#indexJobs?.failure ?? this.#sweeper?.failure;
+      if (failure !== undefined) throw failure.error;
+      // Delayed status transitions end on time for data calls too (no wait when none is due).
+      if (this.context.clock.now() >= nextTransitionAtMs(this.context)) return advanceStatuses(this.context).then(operation) as Promise<T>;
+      return Promise.resolve(operation()) as Promise<T>;
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 }
 
