@@ -39,8 +39,14 @@ export const TABLE_CACHE_FILES_MAX = 1000;
 /** Leveled compaction. */
 export const LEVEL_COUNT = 7;
 export const L0_COMPACTION_TRIGGER_FILES_DEFAULT = 4;
-export const L0_SLOWDOWN_FILES_DEFAULT = 8;
-export const L0_STOP_FILES_DEFAULT = 12;
+/**
+ * RocksDB's defaults, not LevelDB's 8 and 12: with flushes on a worker thread a burst of writes fills
+ * L0 faster than one L0->L1 merge drains it, and at 12 files writes stopped for whole compactions
+ * (batched fillrandom 1M: 128k/s, max stall 1.8 s at 8/12; 224k/s, max 0.2 s at 20/36). Reads pay
+ * one bloom probe per extra L0 file meanwhile.
+ */
+export const L0_SLOWDOWN_FILES_DEFAULT = 20;
+export const L0_STOP_FILES_DEFAULT = 36;
 /** Delay added to each write while L0 is over the slowdown trigger. */
 export const WRITE_SLOWDOWN_MS = 1;
 export const LEVEL_SIZE_RATIO_DEFAULT = 10;

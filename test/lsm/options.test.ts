@@ -58,9 +58,9 @@ describe('resolveOptions defaults', () => {
   });
 
   it('derives L0 thresholds above a large trigger, and l1BytesMax from a large targetFileBytes', () => {
-    const resolved = resolveOptions({ path: '/db', inMemory: true, l0CompactionTriggerFiles: 20, targetFileBytes: 128 * 1024 * 1024 });
-    expect(resolved.l0SlowdownFiles).toBe(21);
-    expect(resolved.l0StopFiles).toBe(22);
+    const resolved = resolveOptions({ path: '/db', inMemory: true, l0CompactionTriggerFiles: 40, targetFileBytes: 128 * 1024 * 1024 });
+    expect(resolved.l0SlowdownFiles).toBe(41);
+    expect(resolved.l0StopFiles).toBe(42);
     expect(resolved.l1BytesMax).toBe(128 * 1024 * 1024);
   });
 });
