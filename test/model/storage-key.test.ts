@@ -6,6 +6,7 @@ import { CorruptionError } from '../../engine/util/errors.js';
 import { compareKeyValues, type KeyAttributeValue } from '../../engine/model/compare.js';
 import { encodeKeyValue } from '../../engine/model/key-codec.js';
 import {
+  partitionHashForTests,
   decodeStorageKey,
   encodeStorageKey,
   partitionKeyHash,
@@ -125,6 +126,17 @@ describe('storage key layout', () => {
           expect(inRange(key, range.start, range.end)).toBe(sk.startsWith(prefix));
         }
       }),
+    );
+  });
+
+  it('the in-place partition hash is hash32 over the range, for every length and offset', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), fc.nat({ max: 40 }), fc.nat({ max: 40 }), (bytes, a, b) => {
+        const start = Math.min(a, b, bytes.length);
+        const end = Math.min(Math.max(a, b), bytes.length);
+        expect(partitionHashForTests(bytes, start, end)).toBe(hash32(bytes.subarray(start, end), STORAGE_KEY_HASH_SEED));
+      }),
+      { numRuns: 3000 },
     );
   });
 
