@@ -130,16 +130,21 @@ function renderMap(tallies: Map<string, Tally>): Record<string, Capacity> {
   return out;
 }
 
+const UNUSED_TALLIES = new Map<string, TableTally>();
+
 /**
  * One request's consumed capacity. Tables are reported in the order they were first charged.
  * With mode NONE the meter still counts (callers charge admission from `totalUnits`) but renders
  * nothing.
  */
 export class CapacityMeter {
-  private readonly tables = new Map<string, TableTally>();
+  /** Per-table tallies; a shared empty map, never written, in mode NONE (charge returns first). */
+  private readonly tables: Map<string, TableTally>;
   private total = 0;
 
-  constructor(readonly mode: ReturnConsumedCapacity) {}
+  constructor(readonly mode: ReturnConsumedCapacity) {
+    this.tables = mode === 'NONE' ? UNUSED_TALLIES : new Map();
+  }
 
   /** Units charged so far across every table and index. */
   get totalUnits(): number {
@@ -156,6 +161,11 @@ export class CapacityMeter {
 
   private charge(table: string, kind: 'read' | 'write', units: number, index: IndexRef | undefined): void {
     assert(Number.isFinite(units) && units >= 0 && Number.isInteger(units * 2), 'capacity units are non-negative multiples of 0.5');
+    if (this.mode === 'NONE') {
+      // Nothing is rendered: only the total is kept (most requests, so no tally is built).
+      this.total += units;
+      return;
+    }
     let tally = this.tables.get(table);
     if (tally === undefined) {
       tally = { table: newTally(), total: newTally(), lsis: undefined, gsis: undefined };
