@@ -246,7 +246,11 @@ export class Database {
       const failure = this.#indexJobs?.failure ?? this.#sweeper?.failure;
       if (failure !== undefined) throw failure.error;
       // Delayed status transitions end on time for data calls too (no wait when none is due).
-      if (this.context.clock.now() >= nextTransitionAtMs(this.context)) return advanceStatuses(this.context).then(operation) as Promise<T>;
+      // (The clock is read only when a transition is pending at all.)
+      const nextTransitionMs = nextTransitionAtMs(this.context);
+      if (nextTransitionMs !== Number.POSITIVE_INFINITY && this.context.clock.now() >= nextTransitionMs) {
+        return advanceStatuses(this.context).then(operation) as Promise<T>;
+      }
       return Promise.resolve(operation()) as Promise<T>;
     } catch (error) {
       return Promise.reject(error);
