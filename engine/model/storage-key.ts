@@ -20,7 +20,7 @@ import { SCAN_TOTAL_SEGMENTS_MAX } from '../limits.js';
 import { assert } from '../util/assert.js';
 import { readUint32BE, writeUint32BE } from '../util/bytes.js';
 import { CorruptionError } from '../util/errors.js';
-import { hash32 } from '../util/hash.js';
+import { hash32, hash32Range } from '../util/hash.js';
 import type { ScalarAttributeType } from './attribute-value.js';
 import type { KeyAttributeValue } from './compare.js';
 import { encodedKeyValueLength, encodeKeyPrefix, readKeyValue, writeKeyValue } from './key-codec.js';
@@ -73,40 +73,10 @@ export function encodeStorageKey(
 
 /**
  * hash32 (util/hash.ts: MurmurHash3 x86_32) with STORAGE_KEY_HASH_SEED over bytes[start, end),
- * computed in place: a subarray per key cost more than the hash itself. Must equal
- * hash32(bytes.subarray(start, end), STORAGE_KEY_HASH_SEED) for every input (tested): it is frozen.
+ * computed in place (a subarray per key cost more than the hash itself). Frozen: it is in every key.
  */
 function partitionHash(bytes: Uint8Array, start: number, end: number): number {
-  let h = STORAGE_KEY_HASH_SEED;
-  const length = end - start;
-  const blocksEnd = start + (length & ~3);
-  for (let i = start; i < blocksEnd; i += 4) {
-    let k = bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
-    h ^= k;
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  const tail = length & 3;
-  if (tail !== 0) {
-    let k = 0;
-    if (tail === 3) k ^= bytes[blocksEnd + 2]! << 16;
-    if (tail >= 2) k ^= bytes[blocksEnd + 1]! << 8;
-    k ^= bytes[blocksEnd]!;
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
-    h ^= k;
-  }
-  h ^= length;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return hash32Range(bytes, start, end, STORAGE_KEY_HASH_SEED);
 }
 
 /** The hash of a partition key value, as stored in its keys. */

@@ -3,10 +3,18 @@
  * format: changing it changes what filters on disk mean, so it is frozen.
  */
 export function hash32(data: Uint8Array, seed = 0xbc9f1d34): number {
+  return hash32Range(data, 0, data.length, seed);
+}
+
+/**
+ * hash32 of data[start, end), computed in place: hot paths hash a part of a key, and a subarray per
+ * call costs more than the hash itself. hash32Range(d, s, e, seed) === hash32(d.subarray(s, e), seed).
+ */
+export function hash32Range(data: Uint8Array, start: number, end: number, seed = 0xbc9f1d34): number {
   let h = seed >>> 0;
-  const length = data.length;
-  const blocks = length & ~3;
-  for (let i = 0; i < blocks; i += 4) {
+  const length = end - start;
+  const blocksEnd = start + (length & ~3);
+  for (let i = start; i < blocksEnd; i += 4) {
     let k = data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24);
     k = Math.imul(k, 0xcc9e2d51);
     k = (k << 15) | (k >>> 17);
@@ -18,9 +26,9 @@ export function hash32(data: Uint8Array, seed = 0xbc9f1d34): number {
   const tail = length & 3;
   if (tail !== 0) {
     let k = 0;
-    if (tail === 3) k ^= data[blocks + 2]! << 16;
-    if (tail >= 2) k ^= data[blocks + 1]! << 8;
-    k ^= data[blocks]!;
+    if (tail === 3) k ^= data[blocksEnd + 2]! << 16;
+    if (tail >= 2) k ^= data[blocksEnd + 1]! << 8;
+    k ^= data[blocksEnd]!;
     k = Math.imul(k, 0xcc9e2d51);
     k = (k << 15) | (k >>> 17);
     k = Math.imul(k, 0x1b873593);

@@ -71,3 +71,16 @@ describe('hash32 (MurmurHash3 x86_32)', () => {
 });
 
 const FROZEN = [0x3f177186, 0x6dba6b55, 0x01174c31, 0x9a1c6c6d];
+
+describe('hash32Range', () => {
+  it('equals hash32 of the subarray for every range of a buffer', async () => {
+    const { hash32, hash32Range } = await import('../../engine/util/hash.js');
+    const data = new Uint8Array(40);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 97 + 13) & 0xff;
+    for (let start = 0; start <= data.length; start++) {
+      for (let end = start; end <= data.length; end++) {
+        expect(hash32Range(data, start, end, 0x5117d00d)).toBe(hash32(data.subarray(start, end), 0x5117d00d));
+      }
+    }
+  });
+});
