@@ -6,6 +6,7 @@
  * reports time per operation.
  */
 import { Bench } from 'tinybench';
+import { perOpRows } from './per-op-table.js';
 import type { Condition, DocumentPath, Projection, UpdateActions } from '../../engine/expressions/ast.js';
 import { evaluateCondition } from '../../engine/expressions/evaluate.js';
 import { project } from '../../engine/expressions/project.js';
@@ -95,17 +96,7 @@ export async function run(): Promise<void> {
       for (let i = 0; i < BATCH; i++) sink += Object.keys(project(item, projection)).length;
     });
   await bench.run();
-  const rows = bench.tasks.map((task) => {
-    const result = task.result;
-    if (result.state !== 'completed') return { task: task.name, state: result.state };
-    const nsPerOp = (result.latency.mean * 1e6) / BATCH;
-    return {
-      task: task.name,
-      'ns/op': nsPerOp.toFixed(0),
-      'ops/s': Math.round(1e9 / nsPerOp).toLocaleString('en-US'),
-      samples: result.latency.samplesCount,
-    };
-  });
+  const rows = perOpRows(bench, () => BATCH);
   console.table(rows);
   if (sink === -1) console.log('unreachable sink');
 }

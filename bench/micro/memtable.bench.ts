@@ -6,6 +6,7 @@
  * before timing from a fixed seed; probe keys are fresh copies, as a caller's would be.
  */
 import { Bench } from 'tinybench';
+import { perOpRows } from './per-op-table.js';
 import { Memtable } from '../../engine/lsm/memtable/memtable.js';
 import { ValueType } from '../../engine/lsm/internal-key.js';
 import { SeededRandom } from '../../engine/util/random.js';
@@ -103,18 +104,7 @@ export async function run(): Promise<void> {
   });
 
   await bench.run();
-  const rows = bench.tasks.map((task) => {
-    const result = task.result;
-    const batch = batches.get(task.name) ?? 1;
-    if (result.state !== 'completed') return { task: task.name, state: result.state };
-    const nsPerOp = (result.latency.mean * 1e6) / batch;
-    return {
-      task: task.name,
-      'ns/op': nsPerOp.toFixed(0),
-      'ops/s': Math.round(1e9 / nsPerOp).toLocaleString('en-US'),
-      samples: result.latency.samplesCount,
-    };
-  });
+  const rows = perOpRows(bench, (name) => batches.get(name) ?? 1);
   console.table(rows);
   if (sink === -1) console.log('unreachable sink');
 }

@@ -5,6 +5,7 @@
  * fixed seed; each task runs a batch and the table reports time per operation.
  */
 import { Bench } from 'tinybench';
+import { perOpRows } from './per-op-table.js';
 import type { AttributeValue, Item } from '../../engine/model/attribute-value.js';
 import { decodeItem, encodeItem } from '../../engine/model/item-codec.js';
 import { itemSizeBytes } from '../../engine/model/item-size.js';
@@ -127,18 +128,7 @@ export async function run(): Promise<void> {
   });
 
   await bench.run();
-  const rows = bench.tasks.map((task) => {
-    const result = task.result;
-    const batch = batches.get(task.name) ?? 1;
-    if (result.state !== 'completed') return { task: task.name, state: result.state };
-    const nsPerOp = (result.latency.mean * 1e6) / batch;
-    return {
-      task: task.name,
-      'ns/op': nsPerOp.toFixed(0),
-      'ops/s': Math.round(1e9 / nsPerOp).toLocaleString('en-US'),
-      samples: result.latency.samplesCount,
-    };
-  });
+  const rows = perOpRows(bench, (name) => batches.get(name) ?? 1);
   console.table(rows);
   const msgpackBytes = encodedItems.reduce((sum, bytes) => sum + bytes.length, 0) / BATCH;
   const jsonBytes = jsonItems.reduce((sum, text) => sum + Buffer.byteLength(text), 0) / BATCH;

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Bench } from 'tinybench';
+import { perOpRows } from './per-op-table.js';
 import { ValueType, compareUserKeySeq } from '../../engine/lsm/internal-key.js';
 import { BlockCache, TableBuilder, TableReader, type TableBuilderOptions } from '../../engine/lsm/sstable/index.js';
 import { BLOCK_BYTES_DEFAULT, BLOCK_RESTART_INTERVAL_DEFAULT, BLOOM_BITS_PER_KEY_DEFAULT } from '../../engine/limits.js';
@@ -145,18 +146,7 @@ export async function run(): Promise<void> {
   });
 
   await bench.run();
-  const rows = bench.tasks.map((task) => {
-    const result = task.result;
-    const batch = batches.get(task.name) ?? 1;
-    if (result.state !== 'completed') return { task: task.name, state: result.state };
-    const nsPerOp = (result.latency.mean * 1e6) / batch;
-    return {
-      task: task.name,
-      'ns/op': nsPerOp.toFixed(0),
-      'ops/s': Math.round(1e9 / nsPerOp).toLocaleString('en-US'),
-      samples: result.latency.samplesCount,
-    };
-  });
+  const rows = perOpRows(bench, (name) => batches.get(name) ?? 1);
   console.table(rows);
   console.log(`block cache: ${JSON.stringify(cache.stats)}; filter: ${JSON.stringify(cached.filterStats)}`);
   await Promise.all([cached.close(), uncached.close(), uncachedDisk.close()]);
