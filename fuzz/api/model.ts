@@ -214,6 +214,11 @@ class ModelTable {
 export class Model {
   readonly tables = new Map<string, ModelTable>();
 
+  /** Every condition goes through here (a method, so a proof-of-power test can break one rule). */
+  evaluate(condition: Condition, item: Item | undefined): boolean {
+    return evaluate(condition, item);
+  }
+
   createTable(spec: TableSpec): void {
     this.tables.set(spec.name, new ModelTable(spec));
   }
@@ -232,7 +237,7 @@ export class Model {
   put(tableName: string, item: Item, condition?: Condition): Item | undefined {
     const table = this.table(tableName);
     const old = table.items.get(table.keyText(item));
-    if (condition !== undefined && !evaluate(condition, old)) throw new ModelConditionFailed(old);
+    if (condition !== undefined && !this.evaluate(condition, old)) throw new ModelConditionFailed(old);
     table.items.set(table.keyText(item), item);
     return old;
   }
@@ -240,7 +245,7 @@ export class Model {
   delete(tableName: string, key: Item, condition?: Condition): Item | undefined {
     const table = this.table(tableName);
     const old = table.items.get(table.keyText(key));
-    if (condition !== undefined && !evaluate(condition, old)) throw new ModelConditionFailed(old);
+    if (condition !== undefined && !this.evaluate(condition, old)) throw new ModelConditionFailed(old);
     table.items.delete(table.keyText(key));
     return old;
   }
@@ -248,7 +253,7 @@ export class Model {
   update(tableName: string, key: Item, actions: readonly UpdateAction[], condition?: Condition): UpdateResult & { old: Item | undefined } {
     const table = this.table(tableName);
     const old = table.items.get(table.keyText(key));
-    if (condition !== undefined && !evaluate(condition, old)) throw new ModelConditionFailed(old);
+    if (condition !== undefined && !this.evaluate(condition, old)) throw new ModelConditionFailed(old);
     const result = applyActions(old, key, actions);
     table.items.set(table.keyText(key), result.item);
     return { ...result, old };
@@ -258,7 +263,7 @@ export class Model {
   transactWrite(items: readonly TransactItem[]): void {
     const codes = items.map((entry) => {
       const key = entry.kind === 'put' ? entry.item : entry.key;
-      const ok = entry.condition === undefined || evaluate(entry.condition, this.get(entry.table, key));
+      const ok = entry.condition === undefined || this.evaluate(entry.condition, this.get(entry.table, key));
       return ok ? ('None' as const) : ('ConditionalCheckFailed' as const);
     });
     if (codes.includes('ConditionalCheckFailed')) throw new ModelTransactionCanceled(codes);
