@@ -268,3 +268,51 @@ assert(COPY_OUT_SMALL_BYTES_MAX < COPY_OUT_POOLED_BYTES_MAX && COPY_OUT_POOLED_B
 
 /** An item collection (base items + LSI entries of one partition key) may hold at most 10 GB. */
 export const ITEM_COLLECTION_BYTES_MAX = 10 * 1024 * 1024 * 1024;
+
+// ---- Partition manager: DynamoDB's capacity model (engine/partitions) -------------------------------
+// reference/dynamodb-facts.md §11.2-§11.3 and §12 (ATC 2022 §4). Figures DynamoDB publishes are
+// quoted; the others are Silt's choices and are named as such.
+
+/** Hard per-partition ceilings, per second (facts §11.3). Reads and writes are tracked independently. */
+export const PARTITION_READ_UNITS_PER_SECOND_MAX = 3000;
+export const PARTITION_WRITE_UNITS_PER_SECOND_MAX = 1000;
+/** Burst: up to 300 s of a partition's unused allocated capacity is kept (facts §11.3). */
+export const PARTITION_BURST_WINDOW_MS = 300_000;
+/** The allocated bucket holds one second of the partition's rate (Silt's choice: DynamoDB enforces per second). */
+export const PARTITION_ALLOCATED_WINDOW_MS = 1000;
+/** Split for size (facts §12.1: 10 GB is the maximum size of a partition). */
+export const PARTITION_SPLIT_SIZE_BYTES_DEFAULT = 10 * 1024 * 1024 * 1024;
+/** Split-on-heat: consumed above this fraction of the ceiling, for this long (Silt's choice; the paper publishes none). */
+export const PARTITION_HEAT_THRESHOLD_FRACTION_DEFAULT = 0.8;
+export const PARTITION_HEAT_WINDOW_MS_DEFAULT = 60_000;
+/** The adaptive-capacity controller runs at most once per this interval of clock time. */
+export const PARTITION_CONTROLLER_INTERVAL_MS_DEFAULT = 1000;
+/** Fraction of the error between demand and allocation the controller corrects per run (its gain). */
+export const PARTITION_CONTROLLER_GAIN = 0.5;
+/** On-demand: growth beyond 2x the previous peak within this window can throttle (facts §11.2). */
+export const ON_DEMAND_SCALE_WINDOW_MS_DEFAULT = 30 * 60 * 1000;
+/** On-demand tables start able to serve these rates (facts §11.2: 12,000 reads/s and 4,000 writes/s). */
+export const ON_DEMAND_INITIAL_READ_UNITS_PER_SECOND = 12_000;
+export const ON_DEMAND_INITIAL_WRITE_UNITS_PER_SECOND = 4000;
+/** Top-N hot keys reported per partition, and the space-saving counters kept per partition. */
+export const PARTITION_TOP_KEYS_DEFAULT = 10;
+export const PARTITION_TOP_KEYS_MAX = 100;
+export const SPACE_SAVING_COUNTERS_PER_TOP_KEY = 4;
+/** Heat sketch: keys sampled per partition (a ring), one access in this many, and the fewest to decide a split. */
+export const HEAT_SAMPLES_MAX = 1024;
+export const HEAT_SAMPLE_ONE_IN = 4;
+export const HEAT_SAMPLES_MIN = 32;
+/** A key (or collection) with at least this fraction of a partition's sampled traffic dominates it. */
+export const HEAT_DOMINANT_FRACTION = 0.5;
+/** Consecutive samples moving the same way along the key range at least this often mean sequential access. */
+export const HEAT_SEQUENTIAL_FRACTION = 0.9;
+/** Partitions per map (table or index), and split-history entries kept per partition. */
+export const PARTITIONS_PER_MAP_MAX = 4096;
+export const PARTITION_SPLIT_HISTORY_MAX = 64;
+
+assert(PARTITION_READ_UNITS_PER_SECOND_MAX === 3 * PARTITION_WRITE_UNITS_PER_SECOND_MAX, 'a partition serves 3,000 RCU and 1,000 WCU');
+assert(PARTITION_ALLOCATED_WINDOW_MS <= PARTITION_BURST_WINDOW_MS, 'the burst bucket holds more than the allocated one');
+assert(PARTITION_HEAT_THRESHOLD_FRACTION_DEFAULT > 0 && PARTITION_HEAT_THRESHOLD_FRACTION_DEFAULT <= 1, 'heat threshold is a fraction');
+assert(PARTITION_CONTROLLER_GAIN > 0 && PARTITION_CONTROLLER_GAIN <= 1, 'the controller never overshoots by itself');
+assert(HEAT_SAMPLES_MIN <= HEAT_SAMPLES_MAX && HEAT_DOMINANT_FRACTION > 0.5 - 1e-9, 'a dominant key has most of the traffic');
+assert(PARTITION_TOP_KEYS_DEFAULT <= PARTITION_TOP_KEYS_MAX, 'top keys default within bound');

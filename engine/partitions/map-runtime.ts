@@ -1,0 +1,311 @@
+/**
+ * The in-memory, non-durable side of one partition map: per partition and per kind a Lane (buckets,
+ * per-second window, boost, heat state), per map and kind a KindState (table rate and share, the
+ * table's per-second window, the on-demand tracker, the controller's clock), and the admission and
+ * charging logic of the hot path.
+ *
+ * Admission for one request (admit), in order:
+ *   1. the partition's per-second ceiling (3,000 RCU / 1,000 WCU)    → <..>KeyRangeThroughputExceeded
+ *   2. provisioned: allocated bucket > 0, else burst bucket > 0; when both are spent the reason is
+ *      ProvisionedThroughputExceeded if the table as a whole used its rate in the current or last
+ *      second, KeyRangeThroughputExceeded otherwise (the partition's share ran out, not the table's);
+ *      on-demand: the OnDemandThroughput cap → MaxOnDemandThroughputExceeded, and 2 × the previous
+ *      peak → KeyRangeThroughputExceeded (Silt's choice: DynamoDB scales on-demand tables by splitting
+ *      partitions, and publishes no reason for "still scaling": [UNVERIFIED]).
+ * Charging debits the actual units afterwards (balances may go negative), feeds the windows, the
+ * controller's interval sums, the top-keys sketch, and (while the partition is warm) the heat sketch.
+ *
+ * Concurrency: one thread; admit/charge are synchronous and allocate nothing on the admitted path
+ * (a Throttle is built once per partition, kind and reason, then reused).
+ * Invariants: 1. states[i] belongs to map.partitions[i]. 2. a retired state (its partition was split)
+ *   is never returned by lookup; charge re-routes a ticket of a retired state by key.
+ *   3. every lane's rate <= its ceiling.
+ */
+import {
+  ON_DEMAND_INITIAL_READ_UNITS_PER_SECOND,
+  ON_DEMAND_INITIAL_WRITE_UNITS_PER_SECOND,
+  PARTITION_CONTROLLER_GAIN,
+  PARTITION_READ_UNITS_PER_SECOND_MAX,
+  PARTITION_WRITE_UNITS_PER_SECOND_MAX,
+  SPACE_SAVING_COUNTERS_PER_TOP_KEY,
+} from '../limits.js';
+import { adjustBoosts, type ControlledPartition } from './adaptive-controller.js';
+import { BurstingBuckets } from './burst.js';
+import { HeatSketch } from './heat-sketch.js';
+import { hashOfKey } from './key-space.js';
+import { OnDemandTracker } from './on-demand.js';
+import { findPartitionIndex, type PartitionMap } from './partition-map.js';
+import { SecondWindow } from './second-window.js';
+import { SpaceSaving } from './space-saving.js';
+import type { AccessKind, Admission, Throttle } from './types.js';
+
+/** The manager's resolved options that the runtime reads. */
+export interface RuntimeOptions {
+  adaptive: boolean;
+  heatThresholdFraction: number;
+  heatWindowMs: number;
+  controllerIntervalMs: number;
+  onDemandScaleWindowMs: number;
+  topKeys: number;
+}
+
+/** Called when a lane has run hot for the heat window (the manager decides what to do). */
+export type HotHandler = (runtime: MapRuntime, state: PartitionState, nowMs: number) => void;
+
+export class Lane implements ControlledPartition {
+  buckets: BurstingBuckets | undefined;
+  readonly window: SecondWindow;
+  boostPerSecond = 0;
+  consumedPerSecond = 0;
+  throttledPerSecond = 0;
+  intervalConsumed = 0;
+  intervalThrottled = 0;
+  /** Units of the last charged request: the estimate of what a throttled request would have cost. */
+  lastUnits = 1;
+  /** Start of the run of seconds above the heat threshold; undefined while cold. */
+  hotSinceMs: number | undefined;
+
+  constructor(nowMs: number) {
+    this.window = new SecondWindow(nowMs);
+  }
+}
+
+export class PartitionState implements Admission {
+  retired = false;
+  splitPending = false;
+  sizeBytes = 0;
+  readonly read: Lane;
+  readonly write: Lane;
+  readonly heat: HeatSketch;
+  readonly topKeys: SpaceSaving;
+  readonly throttles: Record<string, number> = {};
+  readonly #throttleCache = new Map<string, Throttle>();
+
+  constructor(readonly partitionId: number, nowMs: number, topKeys: number) {
+    this.read = new Lane(nowMs);
+    this.write = new Lane(nowMs);
+    this.heat = new HeatSketch(partitionId * 0x9e3779b1 + 1);
+    this.topKeys = new SpaceSaving(Math.max(1, topKeys * SPACE_SAVING_COUNTERS_PER_TOP_KEY));
+  }
+
+  throttle(exception: Throttle['exception'], reason: string): Throttle {
+    this.throttles[reason] = (this.throttles[reason] ?? 0) + 1;
+    let cached = this.#throttleCache.get(reason);
+    if (cached === undefined || cached.exception !== exception) {
+      cached = Object.freeze({ exception, reason, partitionId: this.partitionId });
+      this.#throttleCache.set(reason, cached);
+    }
+    return cached;
+  }
+}
+
+export class KindState {
+  readonly window: SecondWindow;
+  ratePerSecond = 0;
+  sharePerSecond = 0;
+  onDemand: OnDemandTracker | undefined;
+  lanes: Lane[] = [];
+  lastControlMs: number;
+  /** Reason strings, built once: <Table|Index><Read|Write><LimitType>. */
+  readonly keyRange: string;
+  readonly provisioned: string;
+  readonly maxOnDemand: string;
+
+  constructor(readonly kind: AccessKind, readonly ceilingPerSecond: number, isIndex: boolean, nowMs: number) {
+    this.window = new SecondWindow(nowMs);
+    this.lastControlMs = nowMs;
+    const prefix = (isIndex ? 'Index' : 'Table') + (kind === 'read' ? 'Read' : 'Write');
+    this.keyRange = `${prefix}KeyRangeThroughputExceeded`;
+    this.provisioned = `${prefix}ProvisionedThroughputExceeded`;
+    this.maxOnDemand = `${prefix}MaxOnDemandThroughputExceeded`;
+  }
+
+  /** The rate a lane may use: its share plus boost, never above the ceiling. */
+  laneRate(lane: Lane): number {
+    const rate = this.sharePerSecond + lane.boostPerSecond;
+    return rate < this.ceilingPerSecond ? rate : this.ceilingPerSecond;
+  }
+}
+
+export class MapRuntime {
+  map!: PartitionMap;
+  states: PartitionState[] = [];
+  readonly read: KindState;
+  readonly write: KindState;
+
+  constructor(
+    map: PartitionMap,
+    nowMs: number,
+    readonly options: RuntimeOptions,
+    private readonly onHot: HotHandler,
+  ) {
+    const isIndex = map.indexId !== 0;
+    this.read = new KindState('read', PARTITION_READ_UNITS_PER_SECOND_MAX, isIndex, nowMs);
+    this.write = new KindState('write', PARTITION_WRITE_UNITS_PER_SECOND_MAX, isIndex, nowMs);
+    this.install(map, nowMs, new Map());
+  }
+
+  /**
+   * Makes `map` current. States of partitions that still exist are kept; new partitions get fresh
+   * states (full buckets, see burst.ts), seeded from `inherited` (child id → parent state) for size.
+   */
+  install(map: PartitionMap, nowMs: number, inherited: ReadonlyMap<number, PartitionState>): void {
+    const previous = new Map<number, PartitionState>();
+    for (const state of this.states) previous.set(state.partitionId, state);
+    const states: PartitionState[] = [];
+    for (const range of map.partitions) {
+      let state = previous.get(range.id);
+      if (state === undefined) {
+        state = new PartitionState(range.id, nowMs, this.options.topKeys);
+        const parent = inherited.get(range.id);
+        if (parent !== undefined) state.sizeBytes = parent.sizeBytes / (countChildren(inherited, parent) || 1);
+      }
+      previous.delete(range.id);
+      states.push(state);
+    }
+    for (const gone of previous.values()) gone.retired = true;
+    this.map = map;
+    this.states = states;
+    this.#configure(this.read, nowMs);
+    this.#configure(this.write, nowMs);
+  }
+
+  #configure(kind: KindState, nowMs: number): void {
+    const settings = this.map.settings;
+    const count = this.states.length;
+    const isRead = kind.kind === 'read';
+    kind.lanes = this.states.map((s) => (isRead ? s.read : s.write));
+    if (settings.billingMode === 'PROVISIONED') {
+      kind.onDemand = undefined;
+      kind.ratePerSecond = isRead ? settings.readUnitsPerSecond : settings.writeUnitsPerSecond;
+      kind.sharePerSecond = kind.ratePerSecond / count;
+      for (const lane of kind.lanes) {
+        if (lane.buckets === undefined) lane.buckets = new BurstingBuckets(kind.laneRate(lane), kind.sharePerSecond, nowMs);
+        else {
+          lane.buckets.refill(nowMs);
+          lane.buckets.reconfigure(kind.laneRate(lane), kind.sharePerSecond);
+        }
+      }
+      return;
+    }
+    const initial = isRead ? ON_DEMAND_INITIAL_READ_UNITS_PER_SECOND : ON_DEMAND_INITIAL_WRITE_UNITS_PER_SECOND;
+    const warm = Math.max(initial, isRead ? settings.readUnitsPerSecond : settings.writeUnitsPerSecond);
+    const cap = isRead ? settings.maxReadUnitsPerSecond : settings.maxWriteUnitsPerSecond;
+    if (kind.onDemand === undefined) kind.onDemand = new OnDemandTracker(warm, this.options.onDemandScaleWindowMs, cap, nowMs);
+    else {
+      kind.onDemand.ensureAllowance(warm);
+      kind.onDemand.maxPerSecond = cap;
+    }
+    kind.ratePerSecond = kind.onDemand.allowancePerSecond;
+    kind.sharePerSecond = kind.ratePerSecond / count;
+    for (const lane of kind.lanes) {
+      lane.buckets = undefined;
+      lane.boostPerSecond = 0;
+    }
+  }
+
+  lookup(key: Uint8Array): PartitionState {
+    return this.states[findPartitionIndex(this.map.partitions, key)]!;
+  }
+
+  indexOf(state: PartitionState): number {
+    return this.states.indexOf(state);
+  }
+
+  admit(kindName: AccessKind, key: Uint8Array, nowMs: number): PartitionState | Throttle {
+    const kind = kindName === 'read' ? this.read : this.write;
+    this.#tick(kind, nowMs);
+    const state = this.lookup(key);
+    const lane = kindName === 'read' ? state.read : state.write;
+    this.#rollLane(lane, kind, state, nowMs);
+    const onDemand = kind.onDemand;
+    const exception = onDemand === undefined ? 'ProvisionedThroughputExceededException' : 'ThrottlingException';
+    if (lane.window.units >= kind.ceilingPerSecond) return this.#refuse(state, lane, exception, kind.keyRange);
+    if (onDemand === undefined) {
+      const buckets = lane.buckets!;
+      buckets.refill(nowMs);
+      if (buckets.source() !== 'none') return state;
+      const tableBusy = kind.window.recentUnits() >= kind.ratePerSecond;
+      return this.#refuse(state, lane, exception, tableBusy ? kind.provisioned : kind.keyRange);
+    }
+    const verdict = onDemand.verdict();
+    if (verdict === 'admit') return state;
+    return this.#refuse(state, lane, exception, verdict === 'cap' ? kind.maxOnDemand : kind.keyRange);
+  }
+
+  #refuse(state: PartitionState, lane: Lane, exception: Throttle['exception'], reason: string): Throttle {
+    lane.intervalThrottled += lane.lastUnits;
+    return state.throttle(exception, reason);
+  }
+
+  charge(admitted: PartitionState, kindName: AccessKind, units: number, key: Uint8Array, nowMs: number): void {
+    const kind = kindName === 'read' ? this.read : this.write;
+    const state = admitted.retired ? this.lookup(key) : admitted;
+    const lane = kindName === 'read' ? state.read : state.write;
+    this.#tick(kind, nowMs);
+    this.#rollLane(lane, kind, state, nowMs);
+    if (lane.buckets !== undefined) {
+      lane.buckets.refill(nowMs);
+      lane.buckets.debit(units);
+    }
+    lane.window.add(units);
+    kind.window.add(units);
+    kind.onDemand?.add(units);
+    lane.intervalConsumed += units;
+    if (units > 0) lane.lastUnits = units;
+    state.topKeys.add(hashOfKey(key), units, key);
+    if (lane.hotSinceMs !== undefined) state.heat.offer(key, units, nowMs);
+  }
+
+  /** Rolls the table-level windows and runs the controller when its interval has passed. */
+  #tick(kind: KindState, nowMs: number): void {
+    if (kind.window.roll(nowMs) && kind.onDemand !== undefined) {
+      kind.onDemand.roll(nowMs);
+      const allowance = kind.onDemand.allowancePerSecond;
+      if (allowance !== kind.ratePerSecond) {
+        kind.ratePerSecond = allowance;
+        kind.sharePerSecond = allowance / this.states.length;
+      }
+    }
+    if (nowMs - kind.lastControlMs >= this.options.controllerIntervalMs) this.#control(kind, nowMs);
+  }
+
+  #control(kind: KindState, nowMs: number): void {
+    const elapsedSeconds = (nowMs - kind.lastControlMs) / 1000;
+    kind.lastControlMs = nowMs;
+    const lanes = kind.lanes;
+    for (const lane of lanes) {
+      lane.consumedPerSecond = lane.intervalConsumed / elapsedSeconds;
+      lane.throttledPerSecond = lane.intervalThrottled / elapsedSeconds;
+      lane.intervalConsumed = 0;
+      lane.intervalThrottled = 0;
+    }
+    if (kind.onDemand !== undefined || !this.options.adaptive) return;
+    adjustBoosts({ tableRatePerSecond: kind.ratePerSecond, sharePerSecond: kind.sharePerSecond, ceilingPerSecond: kind.ceilingPerSecond, partitions: lanes }, PARTITION_CONTROLLER_GAIN);
+    for (const lane of lanes) {
+      const buckets = lane.buckets!;
+      buckets.refill(nowMs);
+      buckets.reconfigure(kind.laneRate(lane), kind.sharePerSecond);
+    }
+  }
+
+  /** Moves a lane to `now`'s second; a completed second decides whether the partition runs hot. */
+  #rollLane(lane: Lane, kind: KindState, state: PartitionState, nowMs: number): void {
+    if (!lane.window.roll(nowMs)) return;
+    if (lane.window.previousUnits < this.options.heatThresholdFraction * kind.ceilingPerSecond) {
+      lane.hotSinceMs = undefined;
+      return;
+    }
+    lane.hotSinceMs ??= (lane.window.index - 1) * 1000;
+    if (nowMs - lane.hotSinceMs >= this.options.heatWindowMs && !state.splitPending) {
+      lane.hotSinceMs = nowMs; // decide at most once per window, whatever the decision
+      this.onHot(this, state, nowMs);
+    }
+  }
+}
+
+function countChildren(inherited: ReadonlyMap<number, PartitionState>, parent: PartitionState): number {
+  let count = 0;
+  for (const p of inherited.values()) if (p === parent) count++;
+  return count;
+}
