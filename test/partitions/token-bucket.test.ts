@@ -1,0 +1,132 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { BurstingBuckets } from '../../engine/partitions/burst.js';
+import { TokenBucket } from '../../engine/partitions/token-bucket.js';
+import { SecondWindow } from '../../engine/partitions/second-window.js';
+
+describe('TokenBucket', () => {
+  it('never exceeds its capacity, whatever the refills and debits', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0, max: 5000, noNaN: true }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 100_000 }), fc.double({ min: 0, max: 1000, noNaN: true })), { maxLength: 50 }),
+        (rate, steps) => {
+          const bucket = new TokenBucket(rate, rate, 0, true);
+          let now = 0;
+          for (const [elapsed, debit] of steps) {
+            now += elapsed;
+            bucket.refill(now);
+            expect(bucket.balance).toBeLessThanOrEqual(bucket.capacity + 1e-9);
+            bucket.debit(debit);
+          }
+        },
+      ),
+    );
+  });
+
+  it('refills exactly over simulated time: many small steps equal one step (balance and overflow)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 4000 }), fc.array(fc.integer({ min: 1, max: 2000 }), { minLength: 1, maxLength: 40 }), (rate, steps) => {
+        const stepped = new TokenBucket(rate, rate * 3, 0, false);
+        const once = new TokenBucket(rate, rate * 3, 0, false);
+        let now = 0;
+        let overflowStepped = 0;
+        for (const step of steps) {
+          now += step;
+          overflowStepped += stepped.refill(now);
+        }
+        const overflowOnce = once.refill(now);
+        expect(stepped.balance).toBeCloseTo(once.balance, 6);
+        expect(overflowStepped).toBeCloseTo(overflowOnce, 6);
+        expect(once.balance + overflowOnce).toBeCloseTo((rate * now) / 1000, 6);
+      }),
+    );
+  });
+
+  it('repays a debt before accruing', () => {
+    const bucket = new TokenBucket(100, 100, 0, true);
+    bucket.debit(250);
+    expect(bucket.balance).toBe(-150);
+    bucket.refill(1000);
+    expect(bucket.balance).toBe(-50);
+    expect(bucket.refill(2000)).toBe(0);
+    expect(bucket.balance).toBe(50);
+  });
+});
+
+describe('BurstingBuckets', () => {
+  it('starts full: one second allocated plus 300 s of the share as burst', () => {
+    const buckets = new BurstingBuckets(10, 10, 0);
+    expect(buckets.allocated.balance).toBe(10);
+    expect(buckets.burst.balance).toBe(3000);
+    expect(buckets.source()).toBe('allocated');
+  });
+
+  it('burst holds at most 300 s of unused capacity, however long the partition idles', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 3000 }), fc.integer({ min: 0, max: 10_000_000 }), (rate, idleMs) => {
+        const buckets = new BurstingBuckets(rate, rate, 0);
+        buckets.allocated.debit(rate);
+        buckets.burst.debit(rate * 300);
+        buckets.refill(idleMs);
+        expect(buckets.burst.balance).toBeLessThanOrEqual(rate * 300 + 1e-6);
+        expect(buckets.allocated.balance).toBeLessThanOrEqual(rate + 1e-9);
+        if (idleMs >= 301_000) expect(buckets.burst.balance).toBeCloseTo(rate * 300, 6);
+      }),
+    );
+  });
+
+  it('admits from allocated, then burst, then refuses; debits the rest of a request from burst', () => {
+    const buckets = new BurstingBuckets(5, 5, 0);
+    buckets.debit(3);
+    expect(buckets.allocated.balance).toBe(2);
+    buckets.debit(4); // 2 from allocated, 2 from burst
+    expect(buckets.allocated.balance).toBe(0);
+    expect(buckets.burst.balance).toBe(1498);
+    expect(buckets.source()).toBe('burst');
+    buckets.debit(1500);
+    expect(buckets.burst.balance).toBe(-2);
+    expect(buckets.source()).toBe('none');
+    buckets.refill(400); // 2 tokens: into allocated (capacity 5), nothing overflows
+    expect(buckets.allocated.balance).toBeCloseTo(2, 9);
+    expect(buckets.source()).toBe('allocated');
+  });
+
+  it('60 WCU allows 3,600 writes a minute, but not all in the first second once burst is spent', () => {
+    const buckets = new BurstingBuckets(60, 60, 0);
+    buckets.burst.debit(buckets.burst.balance); // burst spent
+    let admitted = 0;
+    for (let i = 0; i < 3600; i++) {
+      buckets.refill(0);
+      if (buckets.source() === 'none') break;
+      buckets.debit(1);
+      admitted++;
+    }
+    expect(admitted).toBe(60);
+    let total = admitted;
+    for (let ms = 1; ms <= 59_000; ms++) {
+      buckets.refill(ms);
+      while (buckets.source() !== 'none') {
+        buckets.debit(1);
+        total++;
+      }
+    }
+    expect(total).toBeGreaterThanOrEqual(3599);
+    expect(total).toBeLessThanOrEqual(3601);
+  });
+});
+
+describe('SecondWindow', () => {
+  it('keeps the last complete second, and forgets it after an idle gap', () => {
+    const window = new SecondWindow(500);
+    window.add(7);
+    expect(window.roll(999)).toBe(false);
+    expect(window.roll(1000)).toBe(true);
+    expect(window.previousUnits).toBe(7);
+    window.add(3);
+    expect(window.recentUnits()).toBe(7);
+    window.roll(3500);
+    expect(window.previousUnits).toBe(0);
+    expect(window.units).toBe(0);
+  });
+});
