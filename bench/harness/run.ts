@@ -1,0 +1,288 @@
+/**
+ * `silt bench`'s engine: runs phases (BenchConfig, config.ts) and returns the BenchResult document
+ * (result.ts) the reporters consume.
+ *
+ *   runBench(config)      one phase (plus the generator self-check when config.selfCheck)
+ *   runSuite(configs)     several phases in order, one self-check per transport asked for
+ *
+ * Threads: the target lives in the main thread (the Database for embedded, the canned server for
+ * null-http); the load comes from `workers` generator threads on a piscina pool (worker.ts), each
+ * with its own LoadGenerator, started on one shared schedule; their reports are merged exactly
+ * (merge.ts). embedded-single runs the generator in the main thread with no hop (DirectTransport),
+ * for per-operation latency; kv delegates to db-bench (kv.ts).
+ *
+ * Worker threads load the COMPILED worker.js beside this module: from TypeScript sources (vitest),
+ * threaded targets need a compiled copy (the tests compile one); embedded-single and kv do not.
+ */
+import { MessageChannel } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
+import { Piscina } from 'piscina';
+import { serveChannel } from './channel.js';
+import { BenchConfigError, parseBenchConfig, type BenchConfig, type EmbeddedTargetSpec } from './config.js';
+import { environmentAtStart, finishEnvironment } from './environment.js';
+import { DirectTransport, Executor } from './executor.js';
+import { LoadGenerator, type GeneratorPlan, type GeneratorReport } from './generator.js';
+import { mergeEncoded, percentilesOf } from './histograms.js';
+import { runKvPhases } from './kv.js';
+import { mergeOperations, mergeTimeline } from './merge.js';
+import { startNullHttpServer } from './null-http-server.js';
+import { BENCH_RESULT_SCHEMA, type BenchResult, type GeneratorSelfCheck, type PhaseResult } from './result.js';
+import { openEmbeddedTarget, prepareHttpTarget } from './targets.js';
+import type { WorkerTask } from './worker.js';
+import { OperationSource, WORKLOAD_SHAPES } from './workloads/catalog.js';
+
+export { BenchConfigError, DEFAULT_SUITE, parseBenchConfig, parseBenchSuite, type BenchConfig, type TargetSpec } from './config.js';
+
+export interface BenchHooks {
+  /** One line per step (loading, measuring, done); for a TTY progress display. */
+  onProgress?(line: string): void;
+  /** The command line, recorded in the environment. */
+  argv?: readonly string[];
+}
+
+/** piscina's transfer list type (it does not export it by name). */
+type TransferList = NonNullable<NonNullable<Parameters<Piscina['run']>[1]>['transferList']>;
+
+/** Time for worker threads to start before the shared schedule begins (warm-up absorbs the rest). */
+const WORKER_START_DELAY_MS = 300;
+/** Requests still in flight this long after the window ends are given up (reported `unfinished`). */
+const DRAIN_TIMEOUT_MS = 10_000;
+const SELF_CHECK_DURATION_MS = 3_000;
+const SELF_CHECK_WARMUP_MS = 1_000;
+/** In flight per worker during the self-check: enough to keep the pipe full. */
+const SELF_CHECK_EMBEDDED_CONCURRENCY_PER_WORKER = 512;
+const SELF_CHECK_HTTP_CONNECTIONS_PER_WORKER = 32;
+const HTTP_SELF_CHECK_WORKERS = 2;
+
+/** Closed-loop share of worker i: the concurrency split as evenly as possible. */
+function shareOf(total: number, workers: number, index: number): number {
+  return Math.floor(total / workers) + (index < total % workers ? 1 : 0);
+}
+
+function planFor(config: BenchConfig, workerIndex: number, workers: number): Omit<GeneratorPlan, 'startAtMs'> {
+  return {
+    model: config.model,
+    ratePerSecond: config.ratePerSecond,
+    concurrency: config.model === 'closed' ? shareOf(config.concurrency, workers, workerIndex) : config.concurrency,
+    workerIndex,
+    workers,
+    warmupMs: config.warmupMs,
+    durationMs: config.durationMs,
+    timelineIntervalMs: config.timelineIntervalMs,
+    drainTimeoutMs: DRAIN_TIMEOUT_MS,
+  };
+}
+
+function workerFile(): string {
+  if (!import.meta.url.endsWith('.js')) {
+    throw new Error('the threaded bench targets (embedded, http, null) load the compiled worker: build first (npm run build) or use embedded-single');
+  }
+  return new URL('./worker.js', import.meta.url).href;
+}
+
+/** Runs one task per worker thread, all on one schedule starting WORKER_START_DELAY_MS from now. */
+async function runWorkers(makeTask: (workerIndex: number, startAtEpochMs: number) => { task: WorkerTask; transferList: TransferList }, workers: number): Promise<GeneratorReport[]> {
+  const pool = new Piscina({ filename: workerFile(), minThreads: workers, maxThreads: workers, idleTimeout: 1_000 });
+  try {
+    const startAtEpochMs = performance.timeOrigin + performance.now() + WORKER_START_DELAY_MS;
+    return await Promise.all(
+      Array.from({ length: workers }, (_, i) => {
+        const { task, transferList } = makeTask(i, startAtEpochMs);
+        return pool.run(task, { transferList }) as Promise<GeneratorReport>; // worker.ts returns a GeneratorReport
+      }),
+    );
+  } finally {
+    await pool.destroy();
+  }
+}
+
+/** The embedded channel: one MessageChannel per worker, served by `executor` in this thread. */
+function runChannelWorkers(config: BenchConfig, executor: Executor, workers: number): Promise<GeneratorReport[]> {
+  return runWorkers((i, startAtEpochMs) => {
+    const { port1, port2 } = new MessageChannel();
+    serveChannel(port1, executor);
+    port1.unref();
+    const plan = planFor(config, i, workers);
+    return {
+      task: { connection: { kind: 'channel', port: port2, capacity: plan.concurrency }, workload: config.workload, recordCount: config.recordCount, seed: config.seed, plan: { ...plan, startAtEpochMs } },
+      transferList: [port2],
+    };
+  }, workers);
+}
+
+function runHttpWorkers(config: BenchConfig, url: string, auth: { region: string; accessKeyId: string; secretAccessKey: string }, tableName: string, openConnections: number): Promise<GeneratorReport[]> {
+  const workers = config.workers;
+  return runWorkers((i, startAtEpochMs) => {
+    const plan = planFor(config, i, workers);
+    const connections = config.model === 'closed' ? plan.concurrency : openConnections;
+    return {
+      task: {
+        connection: { kind: 'http', endpoint: { url, region: auth.region, credentials: { accessKeyId: auth.accessKeyId, secretAccessKey: auth.secretAccessKey }, connections }, tableName },
+        workload: config.workload,
+        recordCount: config.recordCount,
+        seed: config.seed,
+        plan: { ...plan, startAtEpochMs },
+      },
+      transferList: [],
+    };
+  }, workers);
+}
+
+async function runSingleThread(config: BenchConfig, executor: Executor): Promise<GeneratorReport[]> {
+  const plan = planFor(config, 0, 1);
+  const generator = new LoadGenerator({ ...plan, startAtMs: performance.now() + 1 }, new OperationSource(config.workload, config.recordCount, config.seed, 0, 1));
+  return [await generator.run(new DirectTransport(executor, plan.concurrency).bind(generator))];
+}
+
+function workloadParameters(config: BenchConfig): Record<string, string | number | boolean> {
+  const w = config.workload;
+  const shape = WORKLOAD_SHAPES[w.name];
+  const parameters: Record<string, string | number | boolean> = {
+    recordCount: config.recordCount,
+    fieldCount: w.fieldCount,
+    fieldBytes: w.fieldBytes,
+    distribution: w.distribution,
+    seed: config.seed,
+    timelineIntervalMs: config.timelineIntervalMs,
+    mix: shape.mix.map(([code, weight]) => `${['read', 'update', 'insert', 'put', 'query', 'rmw'][code]} ${Math.round(weight * 100)}%`).join(', '),
+  };
+  if (w.distribution === 'hot-key') parameters['hotKeyShare'] = w.hotKeyShare;
+  if (shape.model === 'range') {
+    parameters['itemsPerPartition'] = w.itemsPerPartition;
+    parameters['queryItemsMax'] = w.queryItemsMax;
+  }
+  return parameters;
+}
+
+function phaseOf(config: BenchConfig, kind: PhaseResult['target']['kind'], description: string, reports: GeneratorReport[], extra: Record<string, string | number | boolean>): PhaseResult {
+  const sum = (pick: (report: GeneratorReport) => number): number => reports.reduce((total, report) => total + pick(report), 0);
+  return {
+    name: config.name,
+    workload: config.workload.name,
+    target: { kind, description },
+    model: config.model,
+    ratePerSecond: config.model === 'open' ? config.ratePerSecond : null,
+    concurrency: config.model === 'closed' ? config.concurrency : null,
+    workers: config.workers,
+    warmupMs: config.warmupMs,
+    durationMs: config.durationMs,
+    correctedForCoordinatedOmission: config.model === 'open',
+    operations: mergeOperations(reports, config.durationMs),
+    timeline: mergeTimeline(reports, config.timelineIntervalMs),
+    parameters: { ...workloadParameters(config), ...extra, issued: sum((r) => r.issued), unfinished: sum((r) => r.unfinished), unsent: sum((r) => r.unsent) },
+  };
+}
+
+async function runEmbeddedPhase(config: BenchConfig, spec: EmbeddedTargetSpec, progress: (line: string) => void): Promise<PhaseResult> {
+  progress(`${config.name}: loading ${config.recordCount} records…`);
+  const target = await openEmbeddedTarget(spec, config.workload, config.recordCount, config.seed);
+  try {
+    progress(`${config.name}: measuring ${(config.warmupMs / 1000).toFixed(1)} s warm-up + ${(config.durationMs / 1000).toFixed(1)} s…`);
+    const executor = new Executor(target.database, target.requests);
+    const reports = spec.kind === 'embedded-single' ? await runSingleThread(config, executor) : await runChannelWorkers(config, executor, config.workers);
+    return phaseOf(config, spec.kind, target.description, reports, { sync: target.sync, storage: spec.inMemory ? 'memory' : 'disk' });
+  } finally {
+    await target.close();
+  }
+}
+
+/** Runs one phase; kv yields one phase per engine. */
+async function runPhase(config: BenchConfig, progress: (line: string) => void): Promise<PhaseResult[]> {
+  const target = config.target;
+  switch (target.kind) {
+    case 'kv':
+      return runKvPhases(config, target, progress);
+    case 'embedded':
+    case 'embedded-single':
+      return [await runEmbeddedPhase(config, target, progress)];
+    case 'null': {
+      progress(`${config.name}: measuring the null ${target.transport} target…`);
+      if (target.transport === 'embedded') {
+        const reports = await runChannelWorkers(config, new Executor(undefined, undefined), config.workers);
+        return [phaseOf(config, 'null', 'null target: answered at once in the main thread, through the channel', reports, {})];
+      }
+      const server = await startNullHttpServer();
+      try {
+        const reports = await runHttpWorkers(config, server.url, { region: 'us-east-1', accessKeyId: 'silt', secretAccessKey: 'silt' }, 'null', target.connections);
+        return [phaseOf(config, 'null', 'null target: canned JSON from node:http in the main thread', reports, {})];
+      } finally {
+        await server.close();
+      }
+    }
+    case 'http': {
+      progress(`${config.name}: preparing table ${target.tableName} at ${target.url} and loading ${config.recordCount} records…`);
+      await prepareHttpTarget(target, config.workload, config.recordCount, config.seed);
+      progress(`${config.name}: measuring ${(config.warmupMs / 1000).toFixed(1)} s warm-up + ${(config.durationMs / 1000).toFixed(1)} s…`);
+      const reports = await runHttpWorkers(config, target.url, target, target.tableName, target.connections);
+      return [phaseOf(config, 'http', `DynamoDB endpoint ${target.url}`, reports, { url: target.url, region: target.region })];
+    }
+  }
+}
+
+/** The generator against the null target of `transport`: the most it can drive. */
+export async function runSelfCheck(transport: 'embedded' | 'http', workers: number, progress: (line: string) => void = () => undefined): Promise<GeneratorSelfCheck> {
+  const perWorker = transport === 'embedded' ? SELF_CHECK_EMBEDDED_CONCURRENCY_PER_WORKER : SELF_CHECK_HTTP_CONNECTIONS_PER_WORKER;
+  const config = parseBenchConfig({
+    name: `generator self-check (${transport})`,
+    target: { kind: 'null', transport },
+    workload: 'ycsb-a',
+    model: 'closed',
+    workers,
+    concurrency: perWorker * workers,
+    durationMs: SELF_CHECK_DURATION_MS,
+    warmupMs: SELF_CHECK_WARMUP_MS,
+    recordCount: 100_000,
+  });
+  const [phase] = await runPhase(config, progress);
+  const operations = Object.values(phase!.operations);
+  const all = mergeEncoded(operations.map((operation) => operation.histogram));
+  const p99Us = percentilesOf(all).p99;
+  all.destroy();
+  const opsPerSecond = operations.reduce((total, operation) => total + operation.opsPerSecond, 0);
+  progress(`self-check ${transport}: ${Math.round(opsPerSecond)} ops/s with ${workers} worker(s), p99 ${p99Us} µs`);
+  return { target: 'null', transport, workers, opsPerSecond, p99Us };
+}
+
+function selfCheckTransport(config: BenchConfig): { transport: 'embedded' | 'http'; workers: number } | undefined {
+  switch (config.target.kind) {
+    case 'embedded':
+    case 'embedded-single':
+      return { transport: 'embedded', workers: Math.max(1, config.workers) };
+    case 'http':
+      return { transport: 'http', workers: HTTP_SELF_CHECK_WORKERS };
+    case 'null':
+      return { transport: config.target.transport, workers: config.workers };
+    case 'kv':
+      return undefined;
+  }
+}
+
+/** Runs `configs` in order into one BenchResult; each transport's self-check runs once, first. */
+export async function runSuite(configs: readonly BenchConfig[], hooks: BenchHooks = {}): Promise<BenchResult> {
+  if (configs.length === 0) throw new BenchConfigError(['the suite has no phases']);
+  const progress = (line: string): void => hooks.onProgress?.(line);
+  const startedAt = new Date().toISOString();
+  const environment = environmentAtStart(hooks.argv ?? []);
+  const selfCheck: GeneratorSelfCheck[] = [];
+  const checked = new Set<string>();
+  for (const config of configs) {
+    const check = config.selfCheck ? selfCheckTransport(config) : undefined;
+    if (check === undefined || checked.has(check.transport)) continue;
+    checked.add(check.transport);
+    selfCheck.push(await runSelfCheck(check.transport, check.workers, progress));
+  }
+  const phases: PhaseResult[] = [];
+  for (const config of configs) {
+    for (const phase of await runPhase(config, progress)) {
+      phases.push(phase);
+      const total = Object.values(phase.operations).reduce((sum, operation) => sum + operation.opsPerSecond, 0);
+      progress(`${phase.name}: ${Math.round(total)} ops/s`);
+    }
+  }
+  return { schema: BENCH_RESULT_SCHEMA, startedAt, environment: finishEnvironment(environment), config: { phases: configs }, selfCheck, phases };
+}
+
+/** One phase (and its self-check when config.selfCheck). */
+export function runBench(config: BenchConfig, hooks: BenchHooks = {}): Promise<BenchResult> {
+  return runSuite([config], hooks);
+}
