@@ -130,8 +130,8 @@ export class PartitionManager {
   }
 
   /** Create (or replace) the map of (tableId, indexId); durable. hasLsi forbids splits inside a collection. */
-  createMap(tableId: number, indexId: number, settings: ThroughputSettings, hasLsi: boolean, partitionKeyType?: ScalarAttributeType): Promise<void> {
-    checkSettings(settings);
+  async createMap(tableId: number, indexId: number, settings: ThroughputSettings, hasLsi: boolean, partitionKeyType?: ScalarAttributeType): Promise<void> {
+    checkSettings(settings); // rejects the returned promise
     return this.#edit(async () => {
       const map = initialMap(tableId, indexId, { ...settings }, hasLsi, partitionKeyType, partitionCountFor(settings));
       await this.store.write([{ type: 'put', key: mapKey(tableId, indexId), value: encodeMap(map) }]);
@@ -150,7 +150,7 @@ export class PartitionManager {
   }
 
   /** New throughput for (tableId, indexId); splits when the partitions cannot carry it; durable. */
-  setThroughput(tableId: number, indexId: number, settings: ThroughputSettings): Promise<void> {
+  async setThroughput(tableId: number, indexId: number, settings: ThroughputSettings): Promise<void> {
     checkSettings(settings);
     return this.#edit(async () => {
       const runtime = this.#mapOf(tableId, indexId);
