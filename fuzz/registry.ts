@@ -8,9 +8,14 @@
  * To add a campaign: import it and append it to CAMPAIGNS (one line each).
  */
 import type { Campaign } from './campaign.js';
+import { crashCampaign } from './crash/campaign.js';
+import { lsmCampaign } from './lsm/campaign.js';
+import { metamorphicCampaign } from './metamorphic/campaign.js';
 
 export const CAMPAIGNS: readonly Campaign[] = [
-  // storage (F1): lsm, metamorphic, crash
+  lsmCampaign(),
+  metamorphicCampaign(),
+  crashCampaign(),
   // api (F2): api, http, concurrency
 ];
 
