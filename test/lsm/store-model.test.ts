@@ -1,56 +1,20 @@
 /**
- * Model-based test of the Store: random command sequences (puts, deletes, batches with duplicate
- * keys, concurrent group-committed batches, gets and bounded scans, snapshots read later, flushes,
- * compactions, reopen) against a sorted-map model; every read must agree exactly. Runs with
- * background compaction off (only explicit maintenance) and on (flushes and compactions interleave
- * with the awaited commands). A failure shrinks to a short command list (see store-harness.ts).
+ * The Store against a sorted-map model: the `lsm` fuzz campaign (fuzz/lsm/campaign.ts) at a test
+ * budget, plus fixed sequences worth keeping whatever the generator does. A failure prints the shrunk
+ * command script.
  */
-import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
-import { runStoreCommands, storeCommandsArbitrary, type StoreCommand } from './store-harness.js';
-
-const totals = { sequences: 0, commands: 0, flushes: 0, compactions: 0, reachedLevel2: 0 };
-
-afterAll(() => {
-  console.log(
-    `store-model: ${totals.sequences} sequences, ${totals.commands} commands, ${totals.flushes} flushes, ` +
-      `${totals.compactions} compactions; ${totals.reachedLevel2} sequences reached L2 or deeper`,
-  );
-});
-
-async function run(commands: readonly StoreCommand[], autoCompaction: boolean): Promise<void> {
-  const summary = await runStoreCommands(commands, { store: { autoCompaction } });
-  totals.sequences++;
-  totals.commands += summary.commands;
-  totals.flushes += summary.flushes;
-  totals.compactions += summary.compactions;
-  if (summary.deepestLevel >= 2) totals.reachedLevel2++;
-}
+import { describe, expect, it } from 'vitest';
+import { checkLsmCase, lsmCampaign } from '../../fuzz/lsm/campaign.js';
+import type { StoreCommand } from '../../fuzz/lsm/commands.js';
 
 describe('Store against a sorted-map model', () => {
-  it('agrees with only explicit flushes and compactions', async () => {
-    await fc.assert(
-      fc.asyncProperty(storeCommandsArbitrary(80), (commands) => run(commands, false)),
-      { numRuns: 300 },
-    );
+  it('agrees on random command sequences (the lsm campaign)', async () => {
+    const result = await lsmCampaign().run({ seed: 0x57023, runs: 100 });
+    console.log(`store-model: ${JSON.stringify(result.counts)}`);
+    expect(result.failure?.message ?? null, result.failure?.script).toBeNull();
+    expect(result.counts['reachedLevel2']).toBeGreaterThan(0);
   });
 
-  it('agrees with background flushes and compactions interleaving', async () => {
-    await fc.assert(
-      fc.asyncProperty(storeCommandsArbitrary(80), (commands) => run(commands, true)),
-      { numRuns: 300 },
-    );
-  });
-
-  it('agrees on long write-heavy sequences that reach deeper levels', async () => {
-    const heavy = storeCommandsArbitrary(300, 150);
-    await fc.assert(
-      fc.asyncProperty(heavy, (commands) => run(commands, true)),
-      { numRuns: 30 },
-    );
-  });
-
-  // Fixed sequences worth keeping whatever the generator does.
   it('reads through a snapshot taken before overwrites, flushes and compaction', async () => {
     const commands: StoreCommand[] = [
       { kind: 'put', key: 'a', value: { tag: 1, size: 2000 } },
@@ -64,7 +28,9 @@ describe('Store against a sorted-map model', () => {
       { kind: 'scan', options: { gte: '', lt: 'b' }, snapshot: 0 },
       { kind: 'scan', options: { gt: '', reverse: true, limit: 1 } },
     ];
-    await run(commands, true);
-    expect(totals.sequences).toBeGreaterThan(0);
+    for (const autoCompaction of [false, true]) {
+      const counts = await checkLsmCase({ autoCompaction, commands });
+      expect(counts['commands']).toBe(commands.length);
+    }
   });
 });

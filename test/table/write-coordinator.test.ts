@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Store } from '../../engine/lsm/index.js';
 import { WriteCoordinator } from '../../engine/table/write-coordinator.js';
 import { hash32 } from '../../engine/util/hash.js';
-import { testEnv } from '../lsm/store-harness.js';
+import { testEnv } from '../../fuzz/lsm/model.js';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 /** Two keys whose hash32 collide (found by search): the overlay must chain them, not confuse them. */
