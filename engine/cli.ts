@@ -48,6 +48,7 @@ const MAIN_HELP = `silt — an embeddable DynamoDB-compatible database
 Usage:
   silt serve [options]        run the DynamoDB HTTP API (default http://127.0.0.1:8000)
   silt healthcheck [options]  exit 0 when a server answers healthy
+  silt bench [options]        benchmark Silt or any DynamoDB endpoint; compare runs (silt bench --help)
   silt --help | silt <command> --help
   silt --version
 
@@ -378,6 +379,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
         io.stdout.write(MAIN_HELP);
         return EXIT_OK;
       case 'help':
+        if (rest[0] === 'bench') return await runBench(['--help'], io);
         io.stdout.write(rest[0] === 'serve' ? SERVE_HELP : rest[0] === 'healthcheck' ? HEALTHCHECK_HELP : MAIN_HELP);
         return EXIT_OK;
       case '-v':
@@ -385,6 +387,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       case '-version':
         io.stdout.write(`${await packageVersion()}\n`);
         return EXIT_OK;
+      case 'bench':
+        return await runBench(rest, io);
       case 'serve':
         return await runServe(rest, io);
       case 'healthcheck':
@@ -402,6 +406,12 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     }
     throw error;
   }
+}
+
+/** `silt bench …`: imported on demand, so `silt serve` never loads the benchmark code. */
+async function runBench(args: readonly string[], io: CliIo): Promise<number> {
+  const bench = await import('../bench/cli.js');
+  return bench.main(args, io);
 }
 
 async function runServe(args: readonly string[], io: CliIo): Promise<number> {

@@ -116,7 +116,7 @@ function phaseCard(result: BenchResult, phase: PhaseResult): string {
       : '';
   const corrected = phase.correctedForCoordinatedOmission ? ' <span class="badge info">coordinated omission corrected</span>' : '';
   const workers = `${phase.workers} worker${phase.workers === 1 ? '' : 's'}`;
-  const parameters = Object.entries(phase.parameters).map(([key, value]) => `${key} = ${String(value)}`);
+  const parameters = Object.entries(phase.parameters).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, value]) => `${key} = ${String(value)}`);
   return [
     `<section class="card phase"><h2>${escapeHtml(phase.name)}${badge}${corrected}</h2>`,
     `<p class="desc">${escapeHtml(`${phase.workload} on ${phase.target.kind} (${phase.target.description}) · ${describeLoad(phase).replace(/, latency from.*$/, '')} · ${workers} · ` +

@@ -119,7 +119,7 @@ export function formatPhase(result: BenchResult, phase: PhaseResult): string {
     rows.push(operationRow('total', total, total.count > total.errors + total.throttles));
   }
   const lines = [`## ${phase.name} — ${describePhase(phase)}`];
-  const parameters = Object.entries(phase.parameters).map(([key, value]) => `${key}=${String(value)}`);
+  const parameters = Object.entries(phase.parameters).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, value]) => `${key}=${String(value)}`);
   if (parameters.length > 0) lines.push(`workload ${phase.workload}: ${parameters.join(' ')}`);
   lines.push(textTable(HEADER, rows, ALIGN));
   const errorNames = names.flatMap((name) =>

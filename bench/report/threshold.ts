@@ -6,7 +6,7 @@
  *
  * Grammar (spaces allowed around the parts):
  *   rule       := [scope ':'] metric comparator number [unit]
- *   scope      := operation | phase '/' operation | phase '/*'
+ *   scope      := operation | phase '/' operation | phase '/*'   (phase: its name or its workload)
  *   metric     := p50 | p90 | p99 | p99.9 | p999 | max | mean | ops | errors | throttles
  *   comparator := < | <= | > | >= | = | == | ≤ | ≥
  *   unit       := us | µs | ms | s            (latency metrics: required)
@@ -132,7 +132,8 @@ function subjects(result: BenchResult, threshold: Threshold): Subject[] {
   const scope = threshold.scope;
   const out: Subject[] = [];
   for (const phase of result.phases) {
-    if (scope?.phase != null && scope.phase !== phase.name) continue;
+    // A phase is named by its name or by its workload (ycsb-a/GetItem:p99<2ms).
+    if (scope?.phase != null && scope.phase !== phase.name && scope.phase !== phase.workload) continue;
     if (scope === null && !LATENCY_METRICS.has(threshold.metric)) {
       out.push(phaseSubject(phase));
       continue;
