@@ -179,12 +179,23 @@ export class LoadGenerator implements CompletionSink {
   #begin(): void {
     this.#timer = undefined;
     if (this.#plan.model === 'closed') this.#owed = this.#capacity;
-    // Stops issuing at the end even when nothing comes back (a target that never answers).
-    this.#endTimer = setTimeout(() => {
-      this.#endTimer = undefined;
-      this.#stop();
-      this.#finishIfDone();
-    }, Math.max(0, this.#measureEndMs - performance.now()));
+    // Ends the phase even when nothing comes back (a target that never answers). A closed loop stops
+    // issuing at the window's end; an open loop stops itself once its schedule passes the end (a
+    // timer firing a little late must not drop requests due just before it), so its backstop is
+    // the drain timeout after the end.
+    const open = this.#plan.model === 'open';
+    this.#endTimer = setTimeout(
+      () => {
+        this.#endTimer = undefined;
+        if (open) {
+          this.#finish();
+          return;
+        }
+        this.#stop();
+        this.#finishIfDone();
+      },
+      Math.max(0, this.#measureEndMs + (open ? this.#plan.drainTimeoutMs : 0) - performance.now()),
+    );
     this.#tick();
   }
 
