@@ -23,6 +23,11 @@ export interface EmbeddedTargetSpec {
   inMemory: boolean;
   /** WAL sync of the database (durable-write always uses 'always'). */
   sync: SyncSetting;
+  /**
+   * Silt's DynamoDB capacity model: 'unlimited' (default: the engine's own speed is measured) or
+   * 'modelled' (on-demand token buckets throttle as DynamoDB does; throttles are counted apart).
+   */
+  capacity: 'unlimited' | 'modelled';
 }
 
 export interface HttpTargetSpec {
@@ -207,11 +212,11 @@ function parseTarget(value: unknown, issues: string[]): TargetSpec {
   switch (kind) {
     case 'embedded':
     case 'embedded-single': {
-      r.unknownKeys(['kind', 'path', 'inMemory', 'sync']);
+      r.unknownKeys(['kind', 'path', 'inMemory', 'sync', 'capacity']);
       const inMemory = r.boolean('inMemory', false);
       const path = raw['path'] === undefined || raw['path'] === null ? null : r.string('path', '');
       if (inMemory && path !== null) issues.push('target: path and inMemory exclude each other');
-      target = { kind, path, inMemory, sync: r.oneOf<SyncSetting>('sync', ['none', 'always'], 'none') };
+      target = { kind, path, inMemory, sync: r.oneOf<SyncSetting>('sync', ['none', 'always'], 'none'), capacity: r.oneOf('capacity', ['unlimited', 'modelled'] as const, 'unlimited') };
       break;
     }
     case 'http': {

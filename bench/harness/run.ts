@@ -180,7 +180,7 @@ async function runEmbeddedPhase(config: BenchConfig, spec: EmbeddedTargetSpec, p
     progress(`${config.name}: measuring ${(config.warmupMs / 1000).toFixed(1)} s warm-up + ${(config.durationMs / 1000).toFixed(1)} s…`);
     const executor = new Executor(target.database, target.requests);
     const reports = spec.kind === 'embedded-single' ? await runSingleThread(config, executor) : await runChannelWorkers(config, executor, config.workers);
-    return phaseOf(config, spec.kind, target.description, reports, { sync: target.sync, storage: spec.inMemory ? 'memory' : 'disk' });
+    return phaseOf(config, spec.kind, target.description, reports, { sync: target.sync, storage: spec.inMemory ? 'memory' : 'disk', capacity: spec.capacity });
   } finally {
     await target.close();
   }

@@ -17,7 +17,9 @@ import type * as sdk from '@aws-sdk/client-dynamodb';
 import { Database } from '../../engine/database.js';
 import { SignedClient } from '../http/client.js';
 import type { EmbeddedTargetSpec, HttpTargetSpec } from './config.js';
-import { unprocessedCount } from './executor.js';
+import { classifyError, unprocessedCount } from './executor.js';
+import { Status } from './generator.js';
+import { classifyResponse } from './http-transport.js';
 import { WORKLOAD_SHAPES, type WorkloadSpec } from './workloads/catalog.js';
 import { LOAD_BATCH_ITEMS, RequestFactory } from './workloads/requests.js';
 
@@ -41,7 +43,15 @@ export async function loadRecords(requests: RequestFactory, recordCount: number,
       next = Math.min(recordCount, next + LOAD_BATCH_ITEMS);
       let input = requests.loadBatch(first, next);
       for (let attempt = 0; ; attempt++) {
-        const output = await batchWrite(input);
+        let output: Awaited<ReturnType<BatchWrite>>;
+        try {
+          output = await batchWrite(input);
+        } catch (error) {
+          // A throttled batch is retried whole, after a pause (the capacity model refills).
+          if (classifyError(error).status !== Status.Throttle || attempt >= LOAD_RETRIES_MAX) throw error;
+          await pause(LOAD_RETRY_PAUSE_MS);
+          continue;
+        }
         if (unprocessedCount(output) === 0) break;
         if (attempt >= LOAD_RETRIES_MAX) throw new Error(`load phase: records ${first}…${next - 1} still unprocessed after ${LOAD_RETRIES_MAX} retries`);
         input = { RequestItems: output.UnprocessedItems as sdk.BatchWriteItemCommandInput['RequestItems'] }; // the unprocessed requests, as sent
@@ -64,7 +74,7 @@ export async function openEmbeddedTarget(spec: EmbeddedTargetSpec, workload: Wor
   const sync = WORKLOAD_SHAPES[workload.name].syncAlways ? 'always' : spec.sync;
   const temporary = spec.inMemory || spec.path !== null ? null : await mkdtemp(join(os.tmpdir(), 'silt-bench-'));
   const path = spec.inMemory ? undefined : (spec.path ?? join(temporary!, 'db'));
-  const database = await Database.open({ sync, ...(path === undefined ? {} : { path }) });
+  const database = await Database.open({ sync, capacity: spec.capacity, ...(path === undefined ? {} : { path }) });
   const requests = new RequestFactory(workload, EMBEDDED_TABLE, seed);
   const close = async (): Promise<void> => {
     await database.close();
@@ -78,7 +88,7 @@ export async function openEmbeddedTarget(spec: EmbeddedTargetSpec, workload: Wor
     throw error;
   }
   const where = path === undefined ? 'in memory' : temporary !== null ? 'on disk (temporary directory)' : `on disk at ${path}`;
-  return { database, requests, sync, description: `Silt Database ${where}, sync ${sync}`, close };
+  return { database, requests, sync, description: `Silt Database ${where}, sync ${sync}, capacity ${spec.capacity}`, close };
 }
 
 function request(client: SignedClient, operation: string, body: unknown): Promise<{ status: number; body: string }> {
@@ -107,7 +117,13 @@ export async function prepareHttpTarget(spec: HttpTargetSpec, workload: Workload
     else if (!dropped.body.includes('ResourceNotFoundException')) throw new Error(`DeleteTable failed: HTTP ${dropped.status}: ${dropped.body.slice(0, 500)}`);
     await expectOk(client, 'CreateTable', requests.createTable());
     await waitFor(client, spec.tableName, (table) => table?.['TableStatus'] === 'ACTIVE');
-    await loadRecords(requests, recordCount, (input) => expectOk(client, 'BatchWriteItem', input));
+    await loadRecords(requests, recordCount, async (input) => {
+      const answer = await request(client, 'BatchWriteItem', input);
+      if (answer.status === 200) return JSON.parse(answer.body) as Record<string, unknown[]>; // a BatchWriteItem answer
+      const error = new Error(`BatchWriteItem failed: HTTP ${answer.status}: ${answer.body.slice(0, 500)}`);
+      error.name = classifyResponse(answer.status, answer.body, false).name ?? 'Error';
+      throw error;
+    });
   } finally {
     client.close();
   }

@@ -19,7 +19,7 @@ describe('parseBenchConfig', () => {
   it('resolves defaults and shorthands', () => {
     const config = parseBenchConfig({ workload: 'A', target: 'embedded' });
     expect(config.workload).toMatchObject({ name: 'ycsb-a', fieldCount: 10, fieldBytes: 100, distribution: 'zipfian' });
-    expect(config.target).toEqual({ kind: 'embedded', path: null, inMemory: false, sync: 'none' });
+    expect(config.target).toEqual({ kind: 'embedded', path: null, inMemory: false, sync: 'none', capacity: 'unlimited' });
     expect(config).toMatchObject({ model: 'closed', concurrency: 64, workers: 1, durationMs: 10_000, warmupMs: 2_000, recordCount: 100_000, selfCheck: false, ratePerSecond: null });
     expect(parseBenchConfig({ workload: 'ycsb-d' }).workload.distribution).toBe('latest');
     expect(parseBenchConfig({ workload: 'large-item' }).recordCount).toBe(200);
