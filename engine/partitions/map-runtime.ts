@@ -28,13 +28,14 @@ import {
   PARTITION_READ_UNITS_PER_SECOND_MAX,
   PARTITION_WRITE_UNITS_PER_SECOND_MAX,
   SPACE_SAVING_COUNTERS_PER_TOP_KEY,
+  TOP_KEYS_SAMPLE_ONE_IN,
 } from '../limits.js';
 import { adjustBoosts, type ControlledPartition } from './adaptive-controller.js';
 import { BurstingBuckets } from './burst.js';
 import { HeatSketch } from './heat-sketch.js';
 import { hashOfKey } from './key-space.js';
 import { OnDemandTracker } from './on-demand.js';
-import { findPartitionIndex, type PartitionMap } from './partition-map.js';
+import { findPartitionIndexByHash, startHashesOf, type PartitionMap } from './partition-map.js';
 import { SecondWindow } from './second-window.js';
 import { SpaceSaving } from './space-saving.js';
 import type { AccessKind, Admission, Throttle } from './types.js';
@@ -80,12 +81,23 @@ export class PartitionState implements Admission {
   readonly topKeys: SpaceSaving;
   readonly throttles: Record<string, number> = {};
   readonly #throttleCache = new Map<string, Throttle>();
+  #random: number;
 
   constructor(readonly partitionId: number, nowMs: number, topKeys: number) {
     this.read = new Lane(nowMs);
     this.write = new Lane(nowMs);
     this.heat = new HeatSketch(partitionId * 0x9e3779b1 + 1);
     this.topKeys = new SpaceSaving(Math.max(1, topKeys * SPACE_SAVING_COUNTERS_PER_TOP_KEY));
+    this.#random = ((partitionId + 1) * 0x2545f491) >>> 0 || 1;
+  }
+
+  /** xorshift32: a cheap deterministic sampler (no Math.random in the engine). */
+  nextRandom(): number {
+    let x = this.#random;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (this.#random = x >>> 0);
   }
 
   throttle(exception: Throttle['exception'], reason: string): Throttle {
@@ -130,6 +142,7 @@ export class KindState {
 export class MapRuntime {
   map!: PartitionMap;
   states: PartitionState[] = [];
+  #startHashes: Uint32Array = new Uint32Array(0);
   readonly read: KindState;
   readonly write: KindState;
 
@@ -165,6 +178,7 @@ export class MapRuntime {
     }
     for (const gone of previous.values()) gone.retired = true;
     this.map = map;
+    this.#startHashes = startHashesOf(map.partitions);
     this.states = states;
     this.#configure(this.read, nowMs);
     this.#configure(this.write, nowMs);
@@ -205,7 +219,7 @@ export class MapRuntime {
   }
 
   lookup(key: Uint8Array): PartitionState {
-    return this.states[findPartitionIndex(this.map.partitions, key)]!;
+    return this.states[findPartitionIndexByHash(this.map.partitions, this.#startHashes, key)]!;
   }
 
   indexOf(state: PartitionState): number {
@@ -253,7 +267,9 @@ export class MapRuntime {
     kind.onDemand?.add(units);
     lane.intervalConsumed += units;
     if (units > 0) lane.lastUnits = units;
-    state.topKeys.add(hashOfKey(key), units, key);
+    // The top-keys sketch sees one charge in TOP_KEYS_SAMPLE_ONE_IN, weighted up to stay unbiased: a
+    // take-over (a miss on a full sketch) copies the key and scans the counters, too dear per request.
+    if (state.nextRandom() % TOP_KEYS_SAMPLE_ONE_IN === 0) state.topKeys.add(hashOfKey(key), units * TOP_KEYS_SAMPLE_ONE_IN, key);
     if (lane.hotSinceMs !== undefined) state.heat.offer(key, units, nowMs);
   }
 

@@ -71,6 +71,32 @@ export function findPartitionIndex(partitions: readonly PartitionRange[], key: U
   return low;
 }
 
+/** The partition hash of every start key (the empty first start counts as hash 0), for lookups. */
+export function startHashesOf(partitions: readonly PartitionRange[]): Uint32Array {
+  const hashes = new Uint32Array(partitions.length);
+  for (let i = 0; i < partitions.length; i++) hashes[i] = hashOfKey(partitions[i]!.start);
+  return hashes;
+}
+
+/**
+ * findPartitionIndex, fast: a binary search over the start keys' 32-bit hashes (numbers, no byte
+ * loop), then byte comparisons only among the starts that share the key's hash (a boundary at that
+ * very hash, or splits inside its collection). Same answer for every key (tested); `startHashes`
+ * must be startHashesOf(partitions).
+ */
+export function findPartitionIndexByHash(partitions: readonly PartitionRange[], startHashes: Uint32Array, key: Uint8Array): number {
+  const h = hashOfKey(key);
+  let low = 0;
+  let high = startHashes.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >>> 1;
+    if (startHashes[mid]! <= h) low = mid;
+    else high = mid - 1;
+  }
+  while (low > 0 && startHashes[low] === h && compareBytes(partitions[low]!.start, key) > 0) low--;
+  return low;
+}
+
 /**
  * Splits partition `id` at `keys` (ascending, strictly inside its range) into keys.length + 1
  * partitions with fresh ids; each child's history is the parent's plus this split.

@@ -166,7 +166,8 @@ describe('PartitionManager', () => {
     drive(manager, clock, 1, 100, () => item!);
     const top = manager.describe(1).find((p) => p.partitionId === alone!.partitionId)!.hotKeys[0]!;
     expect(top.key).toEqual(item!.subarray(4));
-    expect(top.units).toBe(100);
+    expect(top.units % 8).toBe(0); // sampled one in 8, weighted by 8
+    expect(top.units).toBeGreaterThan(0);
   });
 
   it('sequential sort-key traffic does not split; with LSIs a hot collection splits only at its edge', async () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HASH_SPACE, hashBoundary, hashOfKey, partitionKeyEnd } from '../../engine/partitions/key-space.js';
-import { checkMap, endOf, findPartitionIndex, growTo, hashMidpoint, initialMap, splitPartition, type PartitionMap } from '../../engine/partitions/partition-map.js';
+import { checkMap, endOf, findPartitionIndex, findPartitionIndexByHash, startHashesOf, growTo, hashMidpoint, initialMap, splitPartition, type PartitionMap } from '../../engine/partitions/partition-map.js';
 import type { ThroughputSettings } from '../../engine/partitions/types.js';
 import { encodeStorageKey } from '../../engine/model/storage-key.js';
 import { compareBytes } from '../../engine/util/bytes.js';
@@ -16,7 +16,7 @@ function linearFind(map: PartitionMap, key: Uint8Array): number {
   throw new Error('no partition holds the key');
 }
 
-const keyArb = fc.uint8Array({ minLength: 0, maxLength: 7 });
+const keyArb = fc.oneof(fc.uint8Array({ minLength: 0, maxLength: 7 }), fc.array(fc.constantFrom(0, 1, 0x80, 0xff), { minLength: 1, maxLength: 7 }).map((a) => Uint8Array.from(a)));
 
 describe('partition map', () => {
   it('initial maps split the hash space evenly', () => {
@@ -54,7 +54,12 @@ describe('partition map', () => {
             expect(map.partitions.length).toBe(before + keys.length);
             expect(map.partitions[index]!.splits.at(-1)).toEqual({ atMs: 5, cause: 'heat', from: partition.id });
           }
-          for (const probe of probes) expect(findPartitionIndex(map.partitions, probe)).toBe(linearFind(map, probe));
+          const hashes = startHashesOf(map.partitions);
+          for (const probe of [...probes, ...map.partitions.map((p) => p.start)]) {
+            const expected = linearFind(map, probe);
+            expect(findPartitionIndex(map.partitions, probe)).toBe(expected);
+            expect(findPartitionIndexByHash(map.partitions, hashes, probe)).toBe(expected);
+          }
         },
       ),
     );
