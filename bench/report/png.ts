@@ -29,18 +29,16 @@ const PADDING_PX = 24;
 const ROW_PX = 21;
 const CHART = { widthPx: (WIDTH_PX - 2 * PADDING_PX - 16) / 2, heightPx: 300 } as const;
 
-/** Column x positions (right edges for numbers) of the summary table. */
+/** Column x positions (right edges for numbers) of the summary table; phases are group rows above their operations. */
 const COLUMNS: readonly { title: string; x: number; anchor: 'start' | 'end' }[] = [
-  { title: 'phase', x: 0, anchor: 'start' },
-  { title: 'operation', x: 190, anchor: 'start' },
-  { title: 'load', x: 330, anchor: 'start' },
-  { title: 'ops/s', x: 600, anchor: 'end' },
-  { title: 'p50 ms', x: 680, anchor: 'end' },
-  { title: 'p90 ms', x: 760, anchor: 'end' },
-  { title: 'p99 ms', x: 840, anchor: 'end' },
-  { title: 'p99.9 ms', x: 925, anchor: 'end' },
-  { title: 'max ms', x: 1000, anchor: 'end' },
-  { title: 'errors', x: 1066, anchor: 'end' },
+  { title: 'operation', x: 16, anchor: 'start' },
+  { title: 'ops/s', x: 330, anchor: 'end' },
+  { title: 'p50 ms', x: 430, anchor: 'end' },
+  { title: 'p90 ms', x: 530, anchor: 'end' },
+  { title: 'p99 ms', x: 630, anchor: 'end' },
+  { title: 'p99.9 ms', x: 740, anchor: 'end' },
+  { title: 'max ms', x: 840, anchor: 'end' },
+  { title: 'errors', x: 960, anchor: 'end' },
   { title: 'throttles', x: WIDTH_PX - 2 * PADDING_PX, anchor: 'end' },
 ];
 
@@ -48,32 +46,24 @@ function text(x: number, y: number, content: string, attributes = ''): string {
   return `<text x="${x}" y="${y}"${attributes === '' ? '' : ` ${attributes}`}>${escapeXml(content)}</text>`;
 }
 
-function tableRows(result: BenchResult): string[][] {
-  const rows: string[][] = [];
-  for (const phase of result.phases) {
+interface PhaseRows {
+  title: string;
+  load: string;
+  rows: string[][];
+}
+
+function tableRows(result: BenchResult): PhaseRows[] {
+  return result.phases.map((phase) => {
     const names = Object.keys(phase.operations).sort();
-    const load = describeLoad(phase).replace(/, latency from.*$/, '');
     const entries: [string, ReturnType<typeof phaseTotal>][] = names.map((name) => [name, phase.operations[name]!]);
     if (names.length > 1) entries.push(['total', phaseTotal(phase)]);
-    entries.forEach(([name, op], index) => {
+    const rows = entries.map(([name, op]) => {
       const ok = op.count > op.errors + op.throttles;
       const ms = (us: number): string => (ok ? formatMs(us) : '—');
-      rows.push([
-        index === 0 ? phase.name : '',
-        name,
-        index === 0 ? load : '',
-        formatCount(op.opsPerSecond),
-        ms(op.latency.p50),
-        ms(op.latency.p90),
-        ms(op.latency.p99),
-        ms(op.latency.p999),
-        ms(op.latency.max),
-        formatCount(op.errors),
-        formatCount(op.throttles),
-      ]);
+      return [name, formatCount(op.opsPerSecond), ms(op.latency.p50), ms(op.latency.p90), ms(op.latency.p99), ms(op.latency.p999), ms(op.latency.max), formatCount(op.errors), formatCount(op.throttles)];
     });
-  }
-  return rows;
+    return { title: phase.name, load: `${phase.target.kind} · ${describeLoad(phase).replace(/, latency from.*$/, '')}`, rows };
+  });
 }
 
 function choosePhase(result: BenchResult, name: string | undefined): PhaseResult | undefined {
@@ -96,7 +86,7 @@ export function renderReportSvg(result: BenchResult, options: PngOptions = {}): 
   for (const check of result.selfCheck) {
     y += 20;
     parts.push(
-      text(PADDING_PX, y, `generator self-check (${check.transport}, ${check.workers} workers): ${formatCount(check.opsPerSecond)} ops/s against a null target, p99 ${formatMs(check.p99Us)} ms`, 'font-size="13" fill="#4e79a7"'),
+      text(PADDING_PX, y, `generator self-check (${check.transport}, ${check.workers} worker${check.workers === 1 ? '' : 's'}): ${formatCount(check.opsPerSecond)} ops/s against a null target, p99 ${formatMs(check.p99Us)} ms`, 'font-size="13" fill="#4e79a7"'),
     );
   }
   y += 30;
@@ -105,18 +95,21 @@ export function renderReportSvg(result: BenchResult, options: PngOptions = {}): 
   for (const column of COLUMNS) parts.push(text(PADDING_PX + column.x, headerY, column.title, `font-size="12" font-weight="600" fill="#6b7280" text-anchor="${column.anchor}"`));
   parts.push(`<line x1="${PADDING_PX}" y1="${headerY + 7}" x2="${WIDTH_PX - PADDING_PX}" y2="${headerY + 7}" stroke="#d1d5db"/>`);
   y += 6;
-  for (const row of tableRows(result)) {
-    y += ROW_PX;
-    const isTotal = row[1] === 'total';
-    if (row[0] !== '' && y > headerY + ROW_PX) parts.push(`<line x1="${PADDING_PX}" y1="${y - 15}" x2="${WIDTH_PX - PADDING_PX}" y2="${y - 15}" stroke="#eef0f2"/>`);
-    COLUMNS.forEach((column, index) => {
-      const weight = index === 0 || isTotal ? ' font-weight="600"' : '';
-      parts.push(text(PADDING_PX + column.x, y, row[index] ?? '', `font-size="13" fill="#111827" text-anchor="${column.anchor}"${weight}`));
-    });
+  for (const group of tableRows(result)) {
+    y += ROW_PX + 4;
+    parts.push(`<text x="${PADDING_PX}" y="${y}" font-size="13" font-weight="600" fill="#111827">${escapeXml(group.title)}<tspan fill="#6b7280" font-weight="400" dx="10">${escapeXml(group.load)}</tspan></text>`);
+    for (const row of group.rows) {
+      y += ROW_PX;
+      const weight = row[0] === 'total' ? ' font-weight="600"' : '';
+      COLUMNS.forEach((column, index) => {
+        parts.push(text(PADDING_PX + column.x, y, row[index] ?? '', `font-size="13" fill="#111827" text-anchor="${column.anchor}"${weight}`));
+      });
+    }
+    parts.push(`<line x1="${PADDING_PX}" y1="${y + 7}" x2="${WIDTH_PX - PADDING_PX}" y2="${y + 7}" stroke="#eef0f2"/>`);
   }
   y += 26;
   if (phase !== undefined) {
-    parts.push(text(PADDING_PX, y, `${phase.name}: ${phase.workload} on ${phase.target.kind}`, 'font-size="15" font-weight="600" fill="#111827"'));
+    parts.push(text(PADDING_PX, y, phase.name, 'font-size="15" font-weight="600" fill="#111827"'));
     y += 12;
     const charts = phaseCharts(phase, CHART);
     const placed = [charts.latency, charts.throughput, charts.spectrum, charts.throttles];

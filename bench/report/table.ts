@@ -127,7 +127,7 @@ export function formatPhase(result: BenchResult, phase: PhaseResult): string {
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([error, count]) => `${name} ${error} ×${formatCount(count)}`),
   );
-  if (errorNames.length > 0) lines.push(`errors: ${errorNames.join(', ')}`);
+  if (errorNames.length > 0) lines.push(`errors and throttles by name: ${errorNames.join(', ')}`);
   const share = generatorShare(result, phase);
   if (share !== null && share >= GENERATOR_BOUND_FRACTION) {
     lines.push(`! generator-bound: ${formatCount(phaseOpsPerSecond(phase))} ops/s is ${Math.round(share * 100)}% of the generator's null-target rate; the target may be faster than this`);

@@ -14,8 +14,8 @@ describe('png', () => {
     expect(check.errors).toEqual([]);
     expect(check.counts.get('svg')).toBe(5);
     expect(svg).toContain('generator self-check (embedded, 2 workers): 250,000 ops/s');
-    expect(svg).toContain('>ycsb-a<');
-    expect(svg).toContain('>durable-write: durable-write on embedded<');
+    expect(svg).toContain('>ycsb-a<tspan');
+    expect(svg).toContain('>durable-write<');
     expect(() => renderReportSvg(makeResult(), { phase: 'nope' })).toThrow(/no phase named 'nope'/);
   });
 

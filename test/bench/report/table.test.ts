@@ -61,7 +61,7 @@ describe('terminal report', () => {
   it('open-loop phases say so, with the rate and the coordinated-omission correction', () => {
     const text = formatReport(makeResult());
     expect(text).toContain('open loop at 2,000/s, latency from intended start (coordinated omission corrected)');
-    expect(text).toContain('errors: PutItem ValidationException ×3');
+    expect(text).toContain('errors and throttles by name: PutItem ValidationException ×3');
   });
 
   it('the total row is the exact merge of the operations’ histograms', () => {

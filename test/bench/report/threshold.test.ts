@@ -127,3 +127,13 @@ describe('evaluateThreshold', () => {
     ]);
   });
 });
+
+describe('scopes name a phase by its name or its workload', () => {
+  it('ycsb-a/GetItem matches the phase whose workload is ycsb-a, whatever its name', () => {
+    const result = plainResult({ 'YCSB A (50% read, 50% update)': { GetItem: plainOperation({ opsPerSecond: 100, p50: 100, p90: 200, p99: 3000, p999: 4000, max: 5000 }) } });
+    result.phases[0]!.workload = 'ycsb-a';
+    expect(evaluateThreshold(result, parseThreshold('ycsb-a/GetItem:p99<2ms')).checks).toEqual([{ subject: 'YCSB A (50% read, 50% update)/GetItem', measured: 3000, pass: false }]);
+    expect(evaluateThreshold(result, parseThreshold('YCSB A (50% read, 50% update)/GetItem:p99<5ms')).pass).toBe(true);
+    expect(evaluateThreshold(result, parseThreshold('ycsb-b/GetItem:p99<5ms')).checks).toEqual([]);
+  });
+});
