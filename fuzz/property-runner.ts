@@ -67,6 +67,15 @@ export function progressReporter(options: CampaignOptions, startMs: number): (ru
   };
 }
 
+/**
+ * Lets timers and I/O run. A campaign's store work settles in microtasks (the memory file system
+ * never waits), so without this a long run would starve the event loop: no progress line, and a
+ * test runner's worker misses its heartbeat. Called once per case.
+ */
+export function yieldToMacrotasks(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -81,6 +90,7 @@ export async function runProperty<T>(spec: PropertySpec<T>, options: CampaignOpt
   let failing = false;
   let failure: CampaignFailure | null = null;
   const property = fc.asyncProperty(spec.arbitrary, async (value) => {
+    await yieldToMacrotasks();
     if (failing) {
       await spec.check(value); // a shrinking step: not counted
       return;

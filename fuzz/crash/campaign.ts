@@ -16,7 +16,7 @@
  */
 import { SeededRandom } from '../../engine/util/random.js';
 import type { Campaign, CampaignFailure, CampaignOptions, CampaignResult } from '../campaign.js';
-import { addCounts, budgetOf, errorMessage, progressReporter, runProperty, type PropertySpec } from '../property-runner.js';
+import { addCounts, budgetOf, errorMessage, progressReporter, runProperty, yieldToMacrotasks, type PropertySpec } from '../property-runner.js';
 import { buildFlipBase, buildImageWithOlderWal, flipAndCheck, flipTargets, olderWalTargets, truthOf, type FlipTarget } from './bit-flip.js';
 import { checkExhaustiveCase, exhaustiveScript, exhaustiveSequences, forEachExhaustiveCase, type ExhaustiveCase } from './exhaustive.js';
 import { plainFaultFileSystem, type CrashFileSystemFactory } from './oracle.js';
@@ -66,13 +66,22 @@ export function crashCampaign(campaignOptions: CrashCampaignOptions = {}): Campa
 
   async function randomMode(options: CampaignOptions, phase: Phase, counts: Record<string, number>): Promise<ModeResult> {
     const timeMs = phase.deadlineMs - performance.now();
-    const result = await runProperty(randomSpec, { seed: options.seed, runs: phase.runsMax, ...(Number.isFinite(timeMs) ? { timeMs: Math.max(0, timeMs) } : {}) }, {});
+    const result = await runProperty(
+      randomSpec,
+      {
+        seed: options.seed,
+        runs: phase.runsMax,
+        ...(Number.isFinite(timeMs) ? { timeMs: Math.max(0, timeMs) } : {}),
+        ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+      },
+      {},
+    );
     addCounts(counts, result.counts);
     const failure = result.failure === null ? null : { ...result.failure, replay: { mode: 'random', case: result.failure.replay as RandomCrashCase } satisfies CrashReplay };
     return { runs: result.runs, failure };
   }
 
-  async function exhaustiveMode(options: CampaignOptions, phase: Phase, counts: Record<string, number>, tick: () => void): Promise<ModeResult> {
+  async function exhaustiveMode(options: CampaignOptions, phase: Phase, counts: Record<string, number>, tick: () => Promise<void>): Promise<ModeResult> {
     let runs = 0;
     let failure: CampaignFailure | null = null;
     const start = options.seed % exhaustiveSequences().length;
@@ -86,14 +95,14 @@ export function crashCampaign(campaignOptions: CrashCampaignOptions = {}): Campa
       }
       runs++;
       counts['exhaustiveCrashPoints'] = (counts['exhaustiveCrashPoints'] ?? 0) + 1;
-      tick();
+      await tick();
       return true;
     });
     counts['exhaustiveSequences'] = (counts['exhaustiveSequences'] ?? 0) + covered;
     return { runs, failure };
   }
 
-  async function tornTailMode(options: CampaignOptions, phase: Phase, counts: Record<string, number>, tick: () => void): Promise<ModeResult> {
+  async function tornTailMode(options: CampaignOptions, phase: Phase, counts: Record<string, number>, tick: () => Promise<void>): Promise<ModeResult> {
     let runs = 0;
     for (let base = 0; runs < phase.runsMax && performance.now() < phase.deadlineMs; base++) {
       const seed = options.seed + base;
@@ -108,13 +117,13 @@ export function crashCampaign(campaignOptions: CrashCampaignOptions = {}): Campa
         }
         runs++;
         counts['tornTailCuts'] = (counts['tornTailCuts'] ?? 0) + 1;
-        tick();
+        await tick();
       }
     }
     return { runs, failure: null };
   }
 
-  async function bitFlipMode(options: CampaignOptions, phase: Phase, counts: Record<string, number>, tick: () => void): Promise<ModeResult> {
+  async function bitFlipMode(options: CampaignOptions, phase: Phase, counts: Record<string, number>, tick: () => Promise<void>): Promise<ModeResult> {
     let runs = 0;
     for (let round = 0; runs < phase.runsMax && performance.now() < phase.deadlineMs; round++) {
       const seed = options.seed + round;
@@ -135,7 +144,7 @@ export function crashCampaign(campaignOptions: CrashCampaignOptions = {}): Campa
         }
         runs++;
         counts['bitFlips'] = (counts['bitFlips'] ?? 0) + 1;
-        tick();
+        await tick();
       }
     }
     return { runs, failure: null };
@@ -158,7 +167,12 @@ export function crashCampaign(campaignOptions: CrashCampaignOptions = {}): Campa
         deadlineMs: Number.isFinite(deadlineMs) ? phaseStartMs + (deadlineMs - startMs) * share : Number.POSITIVE_INFINITY,
       };
       const before = runs;
-      const result = await mode(options, phase, counts, () => report(before + 1, counts));
+      let done = 0;
+      const tick = async (): Promise<void> => {
+        report(before + ++done, counts);
+        await yieldToMacrotasks();
+      };
+      const result = await mode(options, phase, counts, tick);
       runs += result.runs;
       phaseStartMs = Math.max(phaseStartMs, Math.min(performance.now(), phase.deadlineMs));
       if (result.failure !== null) {
