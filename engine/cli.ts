@@ -48,6 +48,7 @@ const MAIN_HELP = `silt — an embeddable DynamoDB-compatible database
 Usage:
   silt serve [options]        run the DynamoDB HTTP API (default http://127.0.0.1:8000)
   silt healthcheck [options]  exit 0 when a server answers healthy
+  silt fuzz [options]         property-based fuzzing; failures shrink to regression tests (silt fuzz --help)
   silt bench [options]        benchmark Silt or any DynamoDB endpoint; compare runs (silt bench --help)
   silt --help | silt <command> --help
   silt --version
@@ -59,6 +60,7 @@ Examples:
   silt serve -inMemory -port 8000             # DynamoDB Local's flag spellings work too
   aws dynamodb list-tables --endpoint-url http://127.0.0.1:8000
   silt healthcheck --port 8000 && echo up
+  silt fuzz crash --time 60s                  # a minute of crash-safety fuzzing; failures become regression tests
 `;
 
 const SERVE_HELP = `silt serve — run the DynamoDB HTTP API
@@ -393,6 +395,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
         return await runServe(rest, io);
       case 'healthcheck':
         return await healthcheck(rest, io);
+      case 'fuzz': {
+        // Loaded only when asked for: the campaigns pull in fast-check and the reference models.
+        const fuzz = await import('../fuzz/cli.js');
+        return await fuzz.main(rest, io);
+      }
       default:
         // DynamoDB Local style invocations (`silt -inMemory -port 8000`) mean serve.
         if (Object.hasOwn(SINGLE_DASH_ALIASES, command) || command.startsWith('--')) return await runServe(argv, io);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Campaign, CampaignOptions, CampaignResult } from '../../fuzz/campaign.js';
+import { main as siltMain } from '../../engine/cli.js';
 import { main, parseDuration, type FuzzIo } from '../../fuzz/cli.js';
 
 interface Captured extends FuzzIo {
@@ -161,5 +162,16 @@ describe('silt fuzz', () => {
     expect(await main(['lsm', '--seed', '9', '--runs', '3'], io)).toBe(0);
     expect(io.out[0]).toBe('seed: 9\n');
     expect(io.out.join('')).toMatch(/lsm: 3 runs in .*sequences 3/);
+  });
+
+  it('is wired into the silt command line as `silt fuzz`', async () => {
+    const io = { ...capture(dir), env: {} };
+    expect(await siltMain(['fuzz', '--help'], io)).toBe(0);
+    expect(io.out.join('')).toContain('silt fuzz — property-based fuzzing');
+    const usage = { ...capture(dir), env: {} };
+    expect(await siltMain(['fuzz', '--runs', 'x'], usage)).toBe(2);
+    const help = { ...capture(dir), env: {} };
+    await siltMain(['--help'], help);
+    expect(help.out.join('')).toContain('silt fuzz');
   });
 });
