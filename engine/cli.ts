@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * The `silt` command line: `silt serve` runs the DynamoDB-compatible HTTP server over a data
- * directory (or in memory), `silt healthcheck` probes a running one, `--help`, `--version`.
+ * directory (or in memory), `silt healthcheck` probes a running one, `silt partitions <table>` prints
+ * a running server's partitions of a table (GET /silt/partitions/<table>), `--help`, `--version`.
  * Flag names follow DynamoDB Local (`-port`, `-inMemory`, `-dbPath`, `-sharedDb`) and dynalite
  * (`--port`, `--host`, `--path`, `--createTableMs`, `--verbose`) where they have one.
  *
@@ -25,7 +26,8 @@ import { NodeFileSystem } from './vfs/node.js';
 import { parseCredentials, type Credentials } from './api/auth.js';
 import { createLogger, isLogLevel, LOG_LEVELS, type LogLevel, type LogSink } from './api/logger.js';
 import { servedOperations } from './api/pipeline.js';
-import { DEFAULT_HOST, DEFAULT_PORT, startServer } from './api/server.js';
+import { DEFAULT_HOST, DEFAULT_PORT, PARTITIONS_PATH, startServer } from './api/server.js';
+import { formatPartitions, type PartitionsDescription } from './table/describe-partitions.js';
 
 export interface CliIo {
   stdout: LogSink;
@@ -50,6 +52,7 @@ Usage:
   silt healthcheck [options]  exit 0 when a server answers healthy
   silt fuzz [options]         property-based fuzzing; failures shrink to regression tests (silt fuzz --help)
   silt bench [options]        benchmark Silt or any DynamoDB endpoint; compare runs (silt bench --help)
+  silt partitions <table> [--endpoint-url URL]  a running server's partitions of a table
   silt --help | silt <command> --help
   silt --version
 
@@ -103,6 +106,21 @@ Options:
 
 Example:
   silt healthcheck --port 8000 || exit 1
+`;
+
+const PARTITIONS_HELP = `silt partitions — print the partitions of a table on a running server
+
+Usage:
+  silt partitions <table> [--endpoint-url URL] [--json]
+
+Options:
+  --endpoint-url <url>  the server (default http://${DEFAULT_HOST}:${DEFAULT_PORT})
+  --json                print the JSON of GET /silt/partitions/<table> as it is
+  -h, --help            this help
+
+One row per partition of the table and of each GSI: its key range (as partition-hash bounds), the
+allocated and consumed read/write units per second, the burst balances, throttles by reason, the
+splits that made it, and its hottest partition keys.
 `;
 
 /** DynamoDB Local's single-dash long flags, rewritten before parsing. */
@@ -350,6 +368,75 @@ function probe(tls: boolean, host: string, port: number, timeoutMs: number): Pro
   });
 }
 
+const PARTITIONS_OPTIONS = {
+  'endpoint-url': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+async function partitions(args: readonly string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...args], options: PARTITIONS_OPTIONS, strict: true, allowPositionals: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true) {
+    io.stdout.write(PARTITIONS_HELP);
+    return EXIT_OK;
+  }
+  if (positionals.length !== 1) throw new UsageError('silt partitions needs exactly one table name');
+  const endpoint = values['endpoint-url'] ?? `http://${DEFAULT_HOST}:${DEFAULT_PORT}`;
+  let url: URL;
+  try {
+    url = new URL(`${PARTITIONS_PATH}${encodeURIComponent(positionals[0]!)}`, endpoint);
+  } catch (error) {
+    throw new UsageError(`--endpoint-url must be a URL, got '${endpoint}': ${(error as Error).message}`);
+  }
+  const answer = await fetchText(url);
+  if (answer.error !== undefined) {
+    io.stderr.write(`silt: ${url.host}: ${answer.error}\n`);
+    return EXIT_FAILURE;
+  }
+  if (answer.statusCode !== 200) {
+    let message = answer.body.slice(0, 500);
+    try {
+      const body = JSON.parse(answer.body) as { message?: unknown; __type?: unknown };
+      if (typeof body.message === 'string') message = `${String(body.__type ?? '').split('#').pop()}: ${body.message}`;
+    } catch (error) {
+      // Not JSON (not a Silt server?): the raw text is shown.
+      if (!(error instanceof SyntaxError)) throw error;
+    }
+    io.stderr.write(`silt: HTTP ${answer.statusCode}: ${message}\n`);
+    return EXIT_FAILURE;
+  }
+  if (values.json === true) {
+    io.stdout.write(`${answer.body}\n`);
+    return EXIT_OK;
+  }
+  io.stdout.write(formatPartitions(JSON.parse(answer.body) as PartitionsDescription));
+  return EXIT_OK;
+}
+
+function fetchText(url: URL): Promise<{ statusCode: number; body: string; error?: string }> {
+  return new Promise((resolve) => {
+    const request = (url.protocol === 'https:' ? https : http).request(
+      url,
+      { method: 'GET', timeout: HEALTHCHECK_TIMEOUT_MS_DEFAULT * 5, agent: false, ...(url.protocol === 'https:' ? { rejectUnauthorized: false } : {}) },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ statusCode: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        response.on('error', (error) => resolve({ statusCode: 0, body: '', error: error.message }));
+      },
+    );
+    request.on('timeout', () => request.destroy(new Error('no answer in time')));
+    request.on('error', (error) => resolve({ statusCode: 0, body: '', error: error.message }));
+    request.end();
+  });
+}
+
 /** The package's version, from the package.json above this module (source or dist). */
 export async function packageVersion(): Promise<string> {
   const fs = new NodeFileSystem();
@@ -382,7 +469,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
         return EXIT_OK;
       case 'help':
         if (rest[0] === 'bench') return await runBench(['--help'], io);
-        io.stdout.write(rest[0] === 'serve' ? SERVE_HELP : rest[0] === 'healthcheck' ? HEALTHCHECK_HELP : MAIN_HELP);
+        io.stdout.write(rest[0] === 'serve' ? SERVE_HELP : rest[0] === 'healthcheck' ? HEALTHCHECK_HELP : rest[0] === 'partitions' ? PARTITIONS_HELP : MAIN_HELP);
         return EXIT_OK;
       case '-v':
       case '--version':
@@ -400,6 +487,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
         const fuzz = await import('../fuzz/cli.js');
         return await fuzz.main(rest, io);
       }
+      case 'partitions':
+        return await partitions(rest, io);
       default:
         // DynamoDB Local style invocations (`silt -inMemory -port 8000`) mean serve.
         if (Object.hasOwn(SINGLE_DASH_ALIASES, command) || command.startsWith('--')) return await runServe(argv, io);
@@ -407,7 +496,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      const topic = command === 'serve' || command === 'healthcheck' ? ` ${command}` : '';
+      const topic = command === 'serve' || command === 'healthcheck' || command === 'partitions' ? ` ${command}` : '';
       io.stderr.write(`silt: ${error.message}\nRun 'silt${topic} --help' for usage.\n`);
       return EXIT_USAGE;
     }

@@ -40,6 +40,9 @@ import { batchWriteItem } from './table/batch-write.js';
 import { IdempotencyCache } from './table/idempotency.js';
 import { transactGetItems } from './table/transact-get.js';
 import { transactWriteItems, type TransactionTokens } from './table/transact-write.js';
+import { PartitionManager, type PartitionOptions } from './partitions/index.js';
+import { ensureMaps } from './table/admission.js';
+import { describePartitions, type PartitionsDescription } from './table/describe-partitions.js';
 
 export interface DatabaseOptions {
   /** Directory of the database; in memory when absent. */
@@ -65,6 +68,13 @@ export interface DatabaseOptions {
   eventualReadLagMs?: number;
   /** GSI propagation delay: GSI reads see the index as it was this many milliseconds ago (default 0). */
   indexPropagationLagMs?: number;
+  /**
+   * DynamoDB's capacity model (engine/partitions): 'modelled' (default) admits every read and write
+   * against its partition's token buckets and throttles as DynamoDB does; 'unlimited' never throttles.
+   */
+  capacity?: 'modelled' | 'unlimited';
+  /** Partition-manager knobs (split size, adaptive capacity, split-on-heat, windows); see PartitionOptions. */
+  partitions?: Omit<PartitionOptions, 'mode'>;
   /** Storage-engine tuning passed to the store. */
   memtableBytes?: number;
   blockCacheBytes?: number;
@@ -109,7 +119,9 @@ export class Database {
         indexStatusDelayMs: options.indexStatusDelayMs ?? 0,
       };
       const staleReads = new StaleReads(store, clock, lagOption('eventualReadLagMs', options.eventualReadLagMs), lagOption('indexPropagationLagMs', options.indexPropagationLagMs));
-      const context = new TableContext(store, catalog, new WriteCoordinator(store, () => staleReads.recordWrite()), clock, settings, staleReads);
+      const partitions = await PartitionManager.open(store, clock, { ...options.partitions, mode: capacityOption(options.capacity) });
+      const context = new TableContext(store, catalog, new WriteCoordinator(store, () => staleReads.recordWrite()), clock, settings, staleReads, partitions);
+      await ensureMaps(context);
       await advanceStatuses(context);
       await purgeOrphanedTables(context);
       resumeBackfills(context);
@@ -130,7 +142,12 @@ export class Database {
     await this.#sweeper?.stop();
     await this.#indexJobs?.close();
     this.context.staleReads.close();
-    await this.store.close();
+    try {
+      // Splits decided on the hot path finish (and a failed one is reported) before the store closes.
+      await this.context.partitions.idle();
+    } finally {
+      await this.store.close();
+    }
   }
 
   // ---- control plane ------------------------------------------------------------------------------
@@ -215,6 +232,15 @@ export class Database {
     return this.#run(() => scan(this.context, input));
   }
 
+  /**
+   * Silt-specific: the partitions of a table and its GSIs — key ranges, allocated and consumed units,
+   * burst balances, throttles by reason, split history and hot keys (engine/table/describe-partitions.ts).
+   */
+  describePartitions(tableName: string): Promise<PartitionsDescription> {
+    // An interface has no index signature: the cast only widens a plain JSON object for #run.
+    return this.#run(() => describePartitions(this.context, tableName) as unknown as Record<string, unknown>);
+  }
+
   // ---- batches and transactions ---------------------------------------------------------------------
 
   batchGetItem(input: sdk.BatchGetItemCommandInput): Promise<Out<sdk.BatchGetItemCommandOutput>> {
@@ -256,6 +282,12 @@ export class Database {
       return Promise.reject(error);
     }
   }
+}
+
+function capacityOption(value: unknown): 'modelled' | 'unlimited' {
+  if (value === undefined) return 'modelled';
+  if (value !== 'modelled' && value !== 'unlimited') throw new InvalidArgumentError("option capacity must be 'modelled' or 'unlimited'");
+  return value;
 }
 
 function lagOption(name: string, value: number | undefined): number {

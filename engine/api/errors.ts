@@ -14,12 +14,14 @@
  *      error; an error without a message has no member at all (malformed JSON, unknown operation).
  *   3. TransactionCanceledException carries `CancellationReasons`, ConditionalCheckFailedException
  *      an optional `Item`, both with attribute values encoded as on the wire (binary in base64).
+ *      A data-plane throttle (ProvisionedThroughputExceededException, ThrottlingException) carries
+ *      `ThrottlingReasons: [{reason, resource}]`.
  *   4. Status 400 for every client error; 500 only for InternalServerError. Anything that is not a
  *      DynamoDB or protocol error is a bug: the caller logs it, and the client gets a 500 with
  *      DynamoDB's InternalServerError text — never a stack trace or an internal message.
  */
 import { DynamoDBError } from '../model/errors.js';
-import { ConditionalCheckFailedException, TransactionCanceledException } from '../table/errors.js';
+import { ConditionalCheckFailedException, ThroughputExceededException, TransactionCanceledException } from '../table/errors.js';
 import { encodeShape, ITEM } from './codec.js';
 import { ProtocolError } from './protocol-error.js';
 
@@ -86,6 +88,8 @@ export function toWireError(error: unknown): WireError {
       );
     } else if (error instanceof ConditionalCheckFailedException && error.Item !== undefined) {
       body['Item'] = encodeShape(error.Item, ITEM);
+    } else if (error instanceof ThroughputExceededException) {
+      body['ThrottlingReasons'] = error.ThrottlingReasons;
     }
     const unexpected = error.statusCode >= 500;
     return { statusCode: error.statusCode, body, unexpected };

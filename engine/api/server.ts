@@ -19,6 +19,12 @@
  * HTTP_SHUTDOWN_GRACE_MS are destroyed. The server does not own the Database: closing it is the
  * caller's (the CLI closes it after the server).
  *
+ * Admin endpoint (Silt's own, outside the DynamoDB protocol): `GET /silt/partitions/<table>` answers
+ * the JSON of `database.describePartitions(<table>)` (engine/table/describe-partitions.ts); an
+ * unknown table gets DynamoDB's ResourceNotFoundException body with status 400. It is not
+ * authenticated (like the health answer): it reveals key ranges and hot keys, so bind the server to
+ * loopback (the default) unless the network is trusted.
+ *
  * Concurrency: one event loop; requests interleave at awaits inside the Database. With
  * `--log-level debug` every request is logged (method, target, status, latency).
  */
@@ -37,6 +43,26 @@ import { SystemClock, type Clock } from '../util/clock.js';
 import { Authenticator, type Credentials } from './auth.js';
 import { SILENT_LOGGER, type Logger } from './logger.js';
 import { nextRequestId, RequestPipeline, type ApiResponse } from './pipeline.js';
+import { toWireError } from './errors.js';
+
+/** The admin endpoint's path prefix: `GET /silt/partitions/<table name, URI-encoded>`. */
+export const PARTITIONS_PATH = '/silt/partitions/';
+
+/** Answers `GET /silt/partitions/<table>`. Never rejects. */
+async function partitionsResponse(database: Database, url: string): Promise<ApiResponse> {
+  const headers: Record<string, string> = { 'x-amzn-RequestId': nextRequestId(), 'Content-Type': 'application/json' };
+  const path = url.split('?')[0]!;
+  let statusCode = 200;
+  let body: unknown;
+  try {
+    body = await database.describePartitions(decodeURIComponent(path.slice(PARTITIONS_PATH.length)));
+  } catch (error) {
+    const wire = toWireError(error);
+    statusCode = wire.statusCode;
+    body = wire.body;
+  }
+  return { statusCode, headers, body: Buffer.from(JSON.stringify(body), 'utf8') };
+}
 
 export interface ServerOptions {
   database: Database;
@@ -116,6 +142,19 @@ export async function startServer(options: ServerOptions): Promise<SiltServer> {
       logger.debug('request stream failed', { error: error.message });
       res.destroy();
     });
+    if (req.method === 'GET' && req.url !== undefined && req.url.startsWith(PARTITIONS_PATH)) {
+      // partitionsResponse never rejects, so only writing can fail here (a broken connection).
+      void partitionsResponse(options.database, req.url).then((response) => {
+        if (res.destroyed) return;
+        try {
+          send(res, response);
+        } catch (error) {
+          logger.warn('could not send response', { error });
+          res.destroy();
+        }
+      });
+      return;
+    }
     const declared = req.headers['content-length'];
     if (declared !== undefined && Number(declared) > REQUEST_BODY_BYTES_MAX) {
       tooLarge(req, res);

@@ -6,7 +6,9 @@
  * Reads are synchronous against durable store state, like GetItem: the batch as a whole is
  * read-committed, as DynamoDB documents (§6.1 isolation), and never conflicts with transactions.
  * Capacity: every key is charged as its own GetItem (each item rounded to 4 KB separately, a missing
- * item the minimum); keys left unprocessed are not charged.
+ * item the minimum); keys left unprocessed are not charged. Each key admits on its partition
+ * (admission.ts); a throttled key is left in UnprocessedKeys, and only when no key at all could be
+ * read does the call fail with the throttle's exception (facts §5.1).
  */
 import type { Item } from '../model/attribute-value.js';
 import { ValidationException } from '../model/errors.js';
@@ -19,6 +21,7 @@ import type { TableContext } from './context.js';
 import { compileRequest, type Input } from './expressions-of.js';
 import { BATCH_GET_TOO_MANY_MESSAGE, DUPLICATE_KEYS_MESSAGE, validateBatchGetItemRequest } from './request-validation.js';
 import type { Table } from './table.js';
+import { admitRead, chargeRead, isThrottled, throttleError, type Throttled } from './admission.js';
 
 type Output = Record<string, unknown>;
 
@@ -110,25 +113,45 @@ export function batchGetItem(context: TableContext, rawInput: Input): Output {
   const unprocessed: Record<string, Output> = {};
   let responseBytes = 0;
   let full = false;
+  let processed = 0;
+  let firstThrottle: Throttled | undefined;
   for (const request of requests) {
     const items: Item[] = [];
     responses[request.requestName] = items;
+    const left: Item[] = [];
     for (let i = 0; i < request.keys.length; i++) {
       const key = request.keys[i]!;
-      const bytes = full ? undefined : context.store.get(request.table.itemKey(key), context.readView(request.consistent));
+      if (full) {
+        left.push(key);
+        continue;
+      }
+      const storageKey = request.table.itemKey(key);
+      const ticket = admitRead(context, request.table, 0, storageKey);
+      if (isThrottled(ticket)) {
+        firstThrottle ??= ticket;
+        left.push(key);
+        continue;
+      }
+      const bytes = context.store.get(storageKey, context.readView(request.consistent));
       const item = bytes === undefined ? undefined : request.table.decode(bytes);
       const sizeBytes = item === undefined ? 0 : itemSizeBytes(item);
       // The item that would carry the response past 16 MB, and every key after it, is left for a retry.
-      if (full || responseBytes + sizeBytes > BATCH_GET_RESPONSE_BYTES_MAX) {
+      if (responseBytes + sizeBytes > BATCH_GET_RESPONSE_BYTES_MAX) {
         full = true;
-        unprocessed[request.requestName] = unprocessedEntry(request, request.keys.slice(i));
-        break;
+        left.push(key);
+        continue;
       }
       responseBytes += sizeBytes;
-      meter.addRead(request.table.name, readUnitsForItem(sizeBytes, request.consistent));
+      processed++;
+      const units = readUnitsForItem(sizeBytes, request.consistent);
+      meter.addRead(request.table.name, units);
+      chargeRead(context, request.table, 0, ticket, units, storageKey);
       if (item !== undefined) items.push(request.projection === undefined ? item : project(item, request.projection));
     }
+    if (left.length > 0) unprocessed[request.requestName] = unprocessedEntry(request, left);
   }
+  // Nothing could be read for throughput reasons: the whole call is throttled (nothing was charged).
+  if (processed === 0 && firstThrottle !== undefined) throw throttleError(context, firstThrottle);
   const output: Output = { Responses: responses, UnprocessedKeys: unprocessed };
   const consumed = meter.all();
   if (consumed !== undefined) output['ConsumedCapacity'] = consumed;

@@ -13,6 +13,9 @@
  *
  * Capacity: each entry is charged as its own PutItem/DeleteItem (rounded per item; deleting a missing
  * item costs 1). ItemCollectionMetrics (ReturnItemCollectionMetrics SIZE) covers tables with LSIs.
+ * Each entry admits on its partition and on the GSI partitions it writes (admission.ts); a throttled
+ * entry is not written and comes back in UnprocessedItems. Only when no entry at all was written and
+ * one was throttled does the call fail with the throttle's exception (facts §5.2).
  */
 import type { Item } from '../model/attribute-value.js';
 import type { KeyAttributeValue } from '../model/compare.js';
@@ -31,6 +34,7 @@ import { itemMutation } from './mutation.js';
 import { hasLocalIndexes, itemCollectionBytes, itemCollectionMetricsOf } from './item-collections.js';
 import { BATCH_WRITE_TOO_MANY_MESSAGE, DUPLICATE_KEYS_MESSAGE, validateBatchWriteItemRequest } from './request-validation.js';
 import type { Table } from './table.js';
+import { admitIndexWrites, admitWrite, chargeWriteTicket, isThrottled, throttleError, type Throttled } from './admission.js';
 
 type Output = Record<string, unknown>;
 
@@ -106,6 +110,11 @@ export async function batchWriteItem(context: TableContext, rawInput: Input): Pr
   const chunks: WriteOp[][] = [];
   let chunk: WriteOp[] = [];
   let chunkBytes = WRITE_BATCH_HEADER_BYTES;
+  let firstThrottle: Throttled | undefined;
+  const throttled = (entry: Entry, throttle: Throttled): void => {
+    firstThrottle ??= throttle;
+    (unprocessed[entry.requestName] ??= []).push(entry.request);
+  };
   // From here to the submits: no await, so every entry sees the writes submitted before it.
   for (const entry of entries) {
     const { table, key } = entry;
@@ -113,16 +122,30 @@ export async function batchWriteItem(context: TableContext, rawInput: Input): Pr
       (unprocessed[entry.requestName] ??= []).push(entry.request);
       continue;
     }
+    const ticket = admitWrite(context, table, key);
+    if (isThrottled(ticket)) {
+      throttled(entry, ticket);
+      continue;
+    }
     const oldBytes = context.coordinator.read(key);
     const old = oldBytes === undefined ? undefined : table.decode(oldBytes);
     const oldSize = old === undefined ? 0 : itemSizeBytes(old);
-    written.push(entry);
     if (old === undefined && entry.item === undefined) {
+      written.push(entry);
       chargeWrite(meter, table, 0, 0, []); // deleting a missing item still costs one unit
+      chargeWriteTicket(context, table, ticket, key, 0, 0, []);
       continue;
     }
     const mutation = itemMutation(table, key, old, entry.item, itemSizeBytes);
-    chargeWrite(meter, table, oldSize, entry.item === undefined ? 0 : itemSizeBytes(entry.item), mutation.indexChanges);
+    const indexThrottle = admitIndexWrites(context, table, ticket, mutation.indexChanges);
+    if (indexThrottle !== undefined) {
+      throttled(entry, indexThrottle);
+      continue;
+    }
+    written.push(entry);
+    const newSize = entry.item === undefined ? 0 : itemSizeBytes(entry.item);
+    chargeWrite(meter, table, oldSize, newSize, mutation.indexChanges);
+    chargeWriteTicket(context, table, ticket, key, oldSize, newSize, mutation.indexChanges);
     const bytes = encodedWriteBatchBytes(mutation.ops) - WRITE_BATCH_HEADER_BYTES;
     if (chunk.length > 0 && chunkBytes + bytes > WRITE_BATCH_BYTES_MAX) {
       chunks.push(chunk);
@@ -133,6 +156,8 @@ export async function batchWriteItem(context: TableContext, rawInput: Input): Pr
     chunkBytes += bytes;
   }
   if (chunk.length > 0) chunks.push(chunk);
+  // Nothing could be written for throughput reasons: the whole call is throttled.
+  if (written.length === 0 && firstThrottle !== undefined) throw throttleError(context, firstThrottle);
   await Promise.all(chunks.map((ops) => context.coordinator.submit(ops)));
 
   const output: Output = { UnprocessedItems: unprocessed };

@@ -1,6 +1,7 @@
 /**
  * What every table-layer operation works with: the store, the catalog, the runtime tables, the
- * per-item write coordinator, and the injected clock. One per open Database.
+ * per-item write coordinator, the partition manager (capacity admission, admission.ts) and the
+ * injected clock. One per open Database.
  */
 import type { Store } from '../lsm/store.js';
 import type { Clock } from '../util/clock.js';
@@ -11,6 +12,7 @@ import { Table } from './table.js';
 import type { WriteCoordinator } from './write-coordinator.js';
 import type { StaleReads } from './stale-reads.js';
 import type { Snapshot } from '../lsm/snapshots.js';
+import type { PartitionManager } from '../partitions/index.js';
 
 export interface DatabaseSettings {
   /** Region and account used in ARNs. */
@@ -32,6 +34,7 @@ export class TableContext {
     readonly clock: Clock,
     readonly settings: DatabaseSettings,
     readonly staleReads: StaleReads,
+    readonly partitions: PartitionManager,
   ) {}
 
   /** The store view a read uses: undefined for the latest state (see stale-reads.ts). */

@@ -32,6 +32,23 @@ export class TransactionCanceledException extends DynamoDBError {
   }
 }
 
+/** One entry of an exception's ThrottlingReasons (facts §11.4): `<Table|Index><Read|Write><LimitType>` and the ARN. */
+export interface ThrottlingReason {
+  reason: string;
+  resource: string;
+}
+
+/** ProvisionedThroughputExceededException or ThrottlingException of the data plane, with its reasons. */
+export class ThroughputExceededException extends DynamoDBError {
+  constructor(
+    name: 'ProvisionedThroughputExceededException' | 'ThrottlingException',
+    message: string,
+    readonly ThrottlingReasons: ThrottlingReason[],
+  ) {
+    super(name, message);
+  }
+}
+
 export function transactionConflict(): DynamoDBError {
   return new DynamoDBError('TransactionConflictException', 'Operation was rejected because there is an ongoing transaction for the item');
 }

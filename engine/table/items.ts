@@ -4,6 +4,11 @@
  * Each write reads the item's latest submitted state, checks its condition and submits its batch
  * with no await in between (write-coordinator.ts): single-item writes are serializable. A write
  * resolves once durable. Reads (GetItem) see durable state.
+ *
+ * Capacity (admission.ts): each operation admits on its item's partition before it reads or checks
+ * anything, so a throttled request changes nothing; a write admits its GSI entries once the mutation
+ * is known and is charged (same units as its ConsumedCapacity) when it is decided, before the submit,
+ * so concurrent requests see the debit. A failed condition still pays for the write.
  */
 import type { Item } from '../model/attribute-value.js';
 import { ValidationException } from '../model/errors.js';
@@ -19,6 +24,7 @@ import { itemMutation, type IndexChange } from './mutation.js';
 import type { Table } from './table.js';
 import { indexWriteUnits } from './capacity.js';
 import { checkItemCollectionGrowth, itemCollectionBytes, itemCollectionMetricsOf } from './item-collections.js';
+import { admitIndexWritesOrThrow, admitReadOrThrow, admitWriteOrThrow, chargeFailedWrite, chargeRead, chargeWriteTicket } from './admission.js';
 
 type Output = Record<string, unknown>;
 
@@ -89,6 +95,7 @@ export async function putItem(context: TableContext, input: Input): Promise<Outp
   const { condition } = compileRequest('PutItem', input);
   const meter = new CapacityMeter(returnConsumedCapacity(input));
   const key = table.itemKey(item);
+  const ticket = admitWriteOrThrow(context, table, key);
   // Only a condition, ALL_OLD, reported capacity (the larger size is billed), index maintenance and
   // item collections (LSIs) need the old item: a plain put to a table without indexes never reads it.
   const needsOld = condition !== undefined || returnValues === 'ALL_OLD' || meter.mode !== 'NONE' || table.maintainedIndexes.length > 0;
@@ -96,10 +103,15 @@ export async function putItem(context: TableContext, input: Input): Promise<Outp
   if (needsOld) current = readCurrent(context, table, key);
   else checkNotInTransaction(context, key);
   const old = current?.item;
-  if (condition !== undefined && !evaluateCondition(condition, old)) failCondition(old, onFailure);
+  if (condition !== undefined && !evaluateCondition(condition, old)) {
+    chargeFailedWrite(context, table, ticket, key, old, newSize);
+    failCondition(old, onFailure);
+  }
   const oldSize = current === undefined ? 0 : current.sizeBytes;
   checkItemCollectionGrowth(context, table, item, newSize - oldSize);
   const mutation = itemMutation(table, key, old, item, itemSizeBytes);
+  admitIndexWritesOrThrow(context, table, ticket, mutation.indexChanges);
+  chargeWriteTicket(context, table, ticket, key, oldSize, newSize, mutation.indexChanges);
   await context.coordinator.submit(mutation.ops);
   chargeWrite(meter, table, oldSize, newSize, mutation.indexChanges);
   const output: Output = {};
@@ -115,14 +127,23 @@ export async function deleteItem(context: TableContext, input: Input): Promise<O
   const { condition } = compileRequest('DeleteItem', input);
   const meter = new CapacityMeter(returnConsumedCapacity(input));
   const key = table.itemKey(keyItem);
+  const ticket = admitWriteOrThrow(context, table, key);
   const current = readCurrent(context, table, key);
   const old = current?.item;
-  if (condition !== undefined && !evaluateCondition(condition, old)) failCondition(old, onFailure);
+  const oldSize = current === undefined ? 0 : current.sizeBytes;
+  if (condition !== undefined && !evaluateCondition(condition, old)) {
+    chargeFailedWrite(context, table, ticket, key, old, oldSize);
+    failCondition(old, onFailure);
+  }
   let changes: IndexChange[] = [];
   if (old !== undefined) {
     const mutation = itemMutation(table, key, old, undefined, itemSizeBytes);
     changes = mutation.indexChanges;
+    admitIndexWritesOrThrow(context, table, ticket, changes);
+    chargeWriteTicket(context, table, ticket, key, oldSize, 0, changes);
     await context.coordinator.submit(mutation.ops);
+  } else {
+    chargeWriteTicket(context, table, ticket, key, 0, 0, changes); // deleting a missing item costs 1
   }
   chargeWrite(meter, table, current === undefined ? 0 : current.sizeBytes, 0, changes);
   const output: Output = {};
@@ -144,9 +165,13 @@ export async function updateItem(context: TableContext, input: Input): Promise<O
   const { condition, update, legacyUpdate } = compileRequest('UpdateItem', input, table.keyAttributeNames);
   const meter = new CapacityMeter(returnConsumedCapacity(input));
   const key = table.itemKey(keyItem);
+  const ticket = admitWriteOrThrow(context, table, key);
   const current = readCurrent(context, table, key);
   const old = current?.item;
-  if (condition !== undefined && !evaluateCondition(condition, old)) failCondition(old, onFailure);
+  if (condition !== undefined && !evaluateCondition(condition, old)) {
+    chargeFailedWrite(context, table, ticket, key, old, current === undefined ? 0 : current.sizeBytes);
+    failCondition(old, onFailure);
+  }
   const result =
     update === undefined
       ? { item: old ?? keyItem, updatedOld: {} as Item, updatedNew: {} as Item }
@@ -157,6 +182,8 @@ export async function updateItem(context: TableContext, input: Input): Promise<O
   const oldSize = current === undefined ? 0 : current.sizeBytes;
   checkItemCollectionGrowth(context, table, keyItem, newSize - oldSize);
   const mutation = itemMutation(table, key, old, item, itemSizeBytes);
+  admitIndexWritesOrThrow(context, table, ticket, mutation.indexChanges);
+  chargeWriteTicket(context, table, ticket, key, oldSize, newSize, mutation.indexChanges);
   await context.coordinator.submit(mutation.ops);
   chargeWrite(meter, table, oldSize, newSize, mutation.indexChanges);
   const output: Output = {};
@@ -172,10 +199,14 @@ export function getItem(context: TableContext, input: Input): Output {
   const keyItem = validateKey(input['Key'], table.schema);
   const { projection } = compileRequest('GetItem', input);
   const meter = new CapacityMeter(returnConsumedCapacity(input));
-  const bytes = context.store.get(table.itemKey(keyItem), context.readView(consistent));
+  const key = table.itemKey(keyItem);
+  const ticket = admitReadOrThrow(context, table, 0, key);
+  const bytes = context.store.get(key, context.readView(consistent));
   const found = bytes === undefined ? undefined : table.decodeSized(bytes);
   const item = found?.item;
-  meter.addRead(table.name, readUnitsForItem(found === undefined ? 0 : found.sizeBytes, consistent));
+  const units = readUnitsForItem(found === undefined ? 0 : found.sizeBytes, consistent);
+  meter.addRead(table.name, units);
+  chargeRead(context, table, 0, ticket, units, key);
   const output: Output = {};
   if (item !== undefined) output['Item'] = projection === undefined ? item : project(item, projection);
   return withCapacity(output, meter, table);

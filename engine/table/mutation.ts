@@ -15,6 +15,9 @@ export interface IndexChange {
   readonly oldBytes: number | undefined;
   readonly newBytes: number | undefined;
   readonly keyChanged: boolean;
+  /** Storage keys of the old and new index entries (undefined when absent): where capacity is admitted. */
+  readonly oldKey: Uint8Array | undefined;
+  readonly newKey: Uint8Array | undefined;
 }
 
 export interface Mutation {
@@ -43,6 +46,8 @@ export function itemMutation(table: Table, key: Uint8Array, oldItem: Item | unde
       oldBytes: before === undefined ? undefined : entrySize(before.item),
       newBytes: after === undefined ? undefined : entrySize(after.item),
       keyChanged,
+      oldKey: before?.key,
+      newKey: after?.key,
     });
   }
   return { ops, indexChanges, value };

@@ -16,6 +16,9 @@
  *  3. Read units: the sizes of the entries read, summed and rounded up to 4 KB once (at least one
  *     unit), × 0.5 eventually consistent or × 1 strongly consistent, charged to the table or to the
  *     index read; each base item an LSI read fetches costs its own rounded read, charged to the table.
+ *  4. Admission (admission.ts): the page admits on the partition of its first key (its start bound)
+ *     of the map it reads (a GSI's own, else the table's) before reading anything, and charges all
+ *     of its units there afterwards; a throttled page reads nothing.
  */
 import type { Item } from '../model/attribute-value.js';
 import { ValidationException } from '../model/errors.js';
@@ -43,6 +46,7 @@ import { CapacityMeter, readUnitsForBytes, readUnitsForItem, type ReturnConsumed
 import type { TableContext } from './context.js';
 import { lastEvaluatedKey, startKeyNames } from './paging.js';
 import type { IndexRuntime, Table } from './table.js';
+import { admitReadOrThrow, chargeRead, mapIdOf } from './admission.js';
 
 export type Select = 'ALL_ATTRIBUTES' | 'ALL_PROJECTED_ATTRIBUTES' | 'SPECIFIC_ATTRIBUTES' | 'COUNT';
 
@@ -204,6 +208,10 @@ export function readPage(context: TableContext, plan: PagePlan, meter: CapacityM
   assert(index !== undefined || (!plan.fetchForFilter && !plan.fetchForOutput), 'only an index read fetches base items');
   assert(!(plan.fetchForFilter || plan.fetchForOutput) || index?.global === false, 'only an LSI fetches base items');
   const store = context.store;
+  const mapId = mapIdOf(index);
+  const bounds = plan.bounds;
+  const firstKey = (bounds.reverse === true ? (bounds.lt ?? bounds.lte) : (bounds.gte ?? bounds.gt)) ?? table.prefix(index);
+  const ticket = admitReadOrThrow(context, table, mapId, firstKey);
   // Eventually consistent reads may see a lagged view (stale-reads.ts); base-item fetches use the same one.
   const view = context.readView(plan.consistent, index?.global === true);
   const items: Item[] | undefined = plan.returnItems ? [] : undefined;
@@ -241,6 +249,7 @@ export function readPage(context: TableContext, plan: PagePlan, meter: CapacityM
   const units = readUnitsForBytes(readBytes, plan.consistent);
   meter.addRead(table.name, units, index === undefined ? undefined : { name: index.schema.name, global: index.global });
   if (fetchUnits > 0) meter.addRead(table.name, fetchUnits);
+  chargeRead(context, table, mapId, ticket, units + fetchUnits, firstKey);
   const output: PageOutput = {};
   if (items !== undefined) output['Items'] = items;
   output['Count'] = count;

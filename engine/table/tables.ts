@@ -16,6 +16,7 @@ import { describeTable as render, type TableStatistics } from './describe.js';
 import { resourceNotFound, tableInUse } from './errors.js';
 import type { Input } from './expressions-of.js';
 import type { Table } from './table.js';
+import { createMaps } from './admission.js';
 
 type Output = Record<string, unknown>;
 
@@ -108,7 +109,11 @@ export async function purgeTableData(context: TableContext, tableId: number): Pr
     const keys: Uint8Array[] = [];
     const scan = context.store.scan(end === undefined ? { gte: prefix, limit: PURGE_BATCH_KEYS } : { gte: prefix, lt: end, limit: PURGE_BATCH_KEYS });
     for (const [key] of scan) keys.push(key);
-    if (keys.length === 0) return;
+    if (keys.length === 0) {
+      // The table's partition maps (system metadata, outside its key range) go with its data.
+      await context.partitions.dropTable(tableId);
+      return;
+    }
     await context.store.write(keys.map((key) => ({ type: 'delete' as const, key })));
     await yieldToEventLoop();
   }
@@ -137,6 +142,17 @@ export async function createTable(context: TableContext, input: Input): Promise<
   };
   if (delay > 0) record.statusChangeAtMs = now + delay;
   await context.catalog.put(record);
+  const onDemand = input['OnDemandThroughput'] as { MaxReadRequestUnits?: number; MaxWriteRequestUnits?: number } | undefined; // validated with the schema
+  await createMaps(
+    context,
+    schema,
+    tableId,
+    new Map(indexes.map((index) => [index.name, index.indexId])),
+    {
+      ...(onDemand?.MaxReadRequestUnits === undefined ? {} : { maxReadUnitsPerSecond: onDemand.MaxReadRequestUnits }),
+      ...(onDemand?.MaxWriteRequestUnits === undefined ? {} : { maxWriteUnitsPerSecond: onDemand.MaxWriteRequestUnits }),
+    },
+  );
   return { TableDescription: render(context, record, emptyStatistics()) };
 }
 

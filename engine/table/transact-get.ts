@@ -8,6 +8,8 @@
  * an item prepared by a write transaction (§6.2).
  *
  * Capacity: each item costs a transactional read, 2 units per 4 KB (a missing item the minimum).
+ * Each item admits on its partition (admission.ts); a throttled item cancels the read with reason
+ * ProvisionedThroughputExceeded (or ThrottlingError on demand) and nothing is charged.
  */
 import type { Item } from '../model/attribute-value.js';
 import { ValidationException } from '../model/errors.js';
@@ -22,6 +24,7 @@ import { TransactionCanceledException, type CancellationReason } from './errors.
 import { compileRequest, type Input } from './expressions-of.js';
 import { validateTransactGetItemsRequest } from './request-validation.js';
 import type { Table } from './table.js';
+import { admitRead, chargeRead, isThrottled, throttleCancellation, type ReadTicket } from './admission.js';
 import { MULTIPLE_OPERATIONS_MESSAGE, TRANSACTION_CONFLICT_MESSAGE, TRANSACTION_SIZE_MESSAGE } from './transact-write.js';
 
 type Output = Record<string, unknown>;
@@ -72,6 +75,7 @@ export function transactGetItems(context: TableContext, rawInput: Input): Output
   // One synchronous pass: every read sees the same durable state.
   const items: (Item | undefined)[] = [];
   const reasons: CancellationReason[] = [];
+  const tickets: ReadTicket[] = [];
   let conflict = false;
   for (const get of gets) {
     if (context.coordinator.inTransaction(get.key)) {
@@ -80,6 +84,14 @@ export function transactGetItems(context: TableContext, rawInput: Input): Output
       items.push(undefined);
       continue;
     }
+    const ticket = admitRead(context, get.table, 0, get.key);
+    if (isThrottled(ticket)) {
+      conflict = true;
+      reasons.push(throttleCancellation(ticket));
+      items.push(undefined);
+      continue;
+    }
+    tickets.push(ticket);
     reasons.push({ Code: 'None' });
     const bytes = context.store.get(get.key);
     items.push(bytes === undefined ? undefined : get.table.decode(bytes));
@@ -92,7 +104,9 @@ export function transactGetItems(context: TableContext, rawInput: Input): Output
     const item = items[i];
     const sizeBytes = item === undefined ? 0 : itemSizeBytes(item);
     totalBytes += sizeBytes;
-    meter.addRead(get.table.name, readUnitsForItem(sizeBytes, true, true));
+    const units = readUnitsForItem(sizeBytes, true, true);
+    meter.addRead(get.table.name, units);
+    chargeRead(context, get.table, 0, tickets[i], units, get.key);
     responses.push(item === undefined ? {} : { Item: get.projection === undefined ? item : project(item, get.projection) });
   });
   // 100 items of 400 KB could exceed the transaction's 4 MB aggregate.

@@ -24,6 +24,12 @@
  * of an indexed item reports table 2, index 1 — indexes are maintained after commit, outside 2PC);
  * a ConditionCheck costs a transactional read of the item (2 per 4 KB). A replay of a committed
  * ClientRequestToken applies nothing and reports transactional read units for the same items (§6.1).
+ *
+ * Admission (admission.ts): before any item is read, every action admits on its item's partition (a
+ * ConditionCheck as a read, the others as writes); once the mutations are known, every GSI entry they
+ * write admits on its index's partition. A throttled action cancels the transaction with reason
+ * ProvisionedThroughputExceeded (ThrottlingError on demand), 'None' on the others; nothing is written
+ * or charged. The charge is the same units ConsumedCapacity reports, made when the batch is decided.
  */
 import type { Item } from '../model/attribute-value.js';
 import { ValidationException } from '../model/errors.js';
@@ -42,6 +48,18 @@ import { fingerprintOf, type IdempotencyCache } from './idempotency.js';
 import { itemMutation } from './mutation.js';
 import { MULTIPLE_ACTIONS_MESSAGE, TRANSACTION_DUPLICATE_ITEM_MESSAGE, validateTransactWriteItemsRequest } from './request-validation.js';
 import type { Table } from './table.js';
+import {
+  admitIndexWrites,
+  admitRead,
+  admitWrite,
+  chargeRead,
+  chargeWriteTicket,
+  isThrottled,
+  throttleCancellation,
+  type ReadTicket,
+  type Throttled,
+  type WriteTicket,
+} from './admission.js';
 
 type Output = Record<string, unknown>;
 
@@ -217,6 +235,48 @@ function evaluateOne(context: TableContext, action: Action, effects: Effect[]): 
   }
 }
 
+/**
+ * Admits every action on its item's partition before anything is read: a ConditionCheck as a read,
+ * the others as writes. One throttled action cancels the transaction ('None' for the others).
+ */
+function admitActions(context: TableContext, actions: readonly Action[]): (ReadTicket | WriteTicket | undefined)[] {
+  const tickets: (ReadTicket | WriteTicket | undefined)[] = [];
+  const throttles: (Throttled | undefined)[] = [];
+  let throttled = false;
+  for (const action of actions) {
+    const ticket = action.kind === 'ConditionCheck' ? admitRead(context, action.table, 0, action.key) : admitWrite(context, action.table, action.key);
+    if (isThrottled(ticket)) {
+      throttled = true;
+      throttles.push(ticket);
+      tickets.push(undefined);
+    } else {
+      throttles.push(undefined);
+      tickets.push(ticket);
+    }
+  }
+  if (throttled) throw new TransactionCanceledException(throttles.map((throttle) => (throttle === undefined ? { Code: 'None' } : throttleCancellation(throttle))));
+  return tickets;
+}
+
+/** Admits the GSI entries of every write (evaluate kept the actions' order: effects[i] is actions[i]). */
+function admitIndexEntries(
+  context: TableContext,
+  effects: readonly Effect[],
+  mutations: readonly (ReturnType<typeof itemMutation> | undefined)[],
+  tickets: readonly (ReadTicket | WriteTicket | undefined)[],
+): void {
+  let throttled = false;
+  const reasons: CancellationReason[] = effects.map(({ action }, i) => {
+    const mutation = mutations[i];
+    if (mutation === undefined) return { Code: 'None' };
+    const throttle = admitIndexWrites(context, action.table, tickets[i] as WriteTicket | undefined, mutation.indexChanges);
+    if (throttle === undefined) return { Code: 'None' };
+    throttled = true;
+    return throttleCancellation(throttle);
+  });
+  if (throttled) throw new TransactionCanceledException(reasons);
+}
+
 function chargeTransactional(meter: CapacityMeter, table: Table, sizeBytes: number, indexChanges: ReturnType<typeof itemMutation>['indexChanges']): void {
   meter.addWrite(table.name, writeUnitsForItem(sizeBytes, true));
   for (const change of indexChanges) {
@@ -246,24 +306,33 @@ export async function transactWriteItems(context: TableContext, tokens: Transact
   }
 
   // From the first read to the submit: no await (the transaction's single point in the write order).
+  const tickets = admitActions(context, actions);
   const effects = evaluate(context, actions);
   const meter = new CapacityMeter(mode);
   const charged: { tableName: string; sizeBytes: number }[] = [];
   const ops: WriteOp[] = [];
-  for (const { action, old, next } of effects) {
-    const oldSize = old === undefined ? 0 : itemSizeBytes(old);
-    if (action.kind === 'ConditionCheck') {
-      meter.addRead(action.table.name, readUnitsForItem(oldSize, true, true));
-      charged.push({ tableName: action.table.name, sizeBytes: oldSize });
-      continue;
-    }
+  const mutations = effects.map(({ action, old, next }) =>
     // A delete of a missing item still writes a tombstone: it marks the item for the transaction.
-    const mutation = itemMutation(action.table, action.key, old, next, itemSizeBytes);
+    action.kind === 'ConditionCheck' ? undefined : itemMutation(action.table, action.key, old, next, itemSizeBytes),
+  );
+  admitIndexEntries(context, effects, mutations, tickets);
+  effects.forEach(({ action, old, next }, i) => {
+    const oldSize = old === undefined ? 0 : itemSizeBytes(old);
+    const mutation = mutations[i];
+    if (mutation === undefined) {
+      const units = readUnitsForItem(oldSize, true, true);
+      meter.addRead(action.table.name, units);
+      chargeRead(context, action.table, 0, tickets[i] as ReadTicket, units, action.key);
+      charged.push({ tableName: action.table.name, sizeBytes: oldSize });
+      return;
+    }
     for (const op of mutation.ops) ops.push(op);
-    const sizeBytes = Math.max(oldSize, next === undefined ? 0 : itemSizeBytes(next));
+    const newSize = next === undefined ? 0 : itemSizeBytes(next);
+    const sizeBytes = Math.max(oldSize, newSize);
     chargeTransactional(meter, action.table, sizeBytes, mutation.indexChanges);
+    chargeWriteTicket(context, action.table, tickets[i] as WriteTicket | undefined, action.key, oldSize, newSize, mutation.indexChanges, true, false);
     charged.push({ tableName: action.table.name, sizeBytes });
-  }
+  });
   if (encodedWriteBatchBytes(ops) > WRITE_BATCH_BYTES_MAX) throw new ValidationException(TRANSACTION_SIZE_MESSAGE);
   if (token !== undefined) tokens.begin(token, fingerprint);
   try {

@@ -36,6 +36,7 @@ import { resourceNotFound, tableInUse } from './errors.js';
 import type { Input } from './expressions-of.js';
 import { advanceStatuses, tableStatistics } from './tables.js';
 import { Table } from './table.js';
+import { settingsOf } from './admission.js';
 
 type Output = Record<string, unknown>;
 type GsiCreate = NonNullable<NonNullable<UpdateTableInput['GlobalSecondaryIndexUpdates']>[number]['Create']>;
@@ -222,6 +223,23 @@ export async function updateTable(context: TableContext, input: Input): Promise<
       : next;
   const description = render(context, shown, tableStatistics(context, new Table(next)));
   await persisted;
+  // The partition maps follow the durable record: a new GSI gets its map, a changed throughput or
+  // billing mode is applied (raising it may split; decreases never merge). An on-demand switch keeps
+  // at least the previous provisioned level (facts §11.2).
+  const partitions = context.partitions;
+  if (switching || request.ProvisionedThroughput !== undefined) {
+    await partitions.setThroughput(record.tableId, 0, settingsOf(schema, undefined, {}, settingsOf(record.schema)));
+  }
+  for (const gsi of schema.gsis) {
+    const indexRecord = indexes.find((index) => index.name === gsi.name);
+    if (indexRecord === undefined) continue;
+    if (job?.kind === 'backfill' && job.indexId === indexRecord.indexId) {
+      await partitions.createMap(record.tableId, indexRecord.indexId, settingsOf(schema, gsi), false, gsi.partitionKey.type);
+    } else if (switching || indexUpdates.some((update) => update.IndexName === gsi.name && update.ProvisionedThroughput !== undefined)) {
+      const before = record.schema.gsis.find((index) => index.name === gsi.name);
+      await partitions.setThroughput(record.tableId, indexRecord.indexId, settingsOf(schema, gsi, {}, before === undefined ? undefined : settingsOf(record.schema, before)));
+    }
+  }
   if (job !== undefined) {
     const jobs = indexJobs(context);
     if (job.kind === 'backfill') jobs.startBackfill(name, job.indexId);
