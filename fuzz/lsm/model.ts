@@ -37,6 +37,28 @@ export type StoreOpener = (options: StoreOptions) => Promise<FuzzStore>;
 
 export const openStore: StoreOpener = (options) => Store.open(options);
 
+/**
+ * A FuzzStore that forwards to `store`, except for the methods in `overrides`: how a proof-of-power
+ * test breaks one behaviour of a real store.
+ */
+export function forwardingStore(store: FuzzStore, overrides: Partial<Omit<FuzzStore, 'lastSequence'>>): FuzzStore {
+  return {
+    write: (ops) => store.write(ops),
+    get: (key, options) => store.get(key, options),
+    scan: (options) => store.scan(options),
+    snapshot: () => store.snapshot(),
+    flush: () => store.flush(),
+    compactUntilIdle: () => store.compactUntilIdle(),
+    verify: () => store.verify(),
+    stats: () => store.stats(),
+    close: () => store.close(),
+    get lastSequence() {
+      return store.lastSequence;
+    },
+    ...overrides,
+  };
+}
+
 export const STORE_PATH = '/db';
 
 /** Tuning small enough that a few dozen writes flush, compact into several levels and grow the manifest. */

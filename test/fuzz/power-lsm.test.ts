@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Store, type WriteOp } from '../../engine/lsm/index.js';
 import type { FileSystem } from '../../engine/vfs/types.js';
 import { lsmCampaign } from '../../fuzz/lsm/campaign.js';
-import type { FuzzStore, StoreOpener } from '../../fuzz/lsm/model.js';
+import { forwardingStore, type StoreOpener } from '../../fuzz/lsm/model.js';
 
 /** Opens stores that forget their last acknowledged batch whenever they are reopened. */
 function dropsLastBatchOnReopen(): StoreOpener {
@@ -18,7 +18,7 @@ function dropsLastBatchOnReopen(): StoreOpener {
     const undo = undoByFs.get(fs);
     if (undo !== undefined && undo.length > 0) await store.write(undo);
     undoByFs.delete(fs);
-    const broken: FuzzStore = {
+    return forwardingStore(store, {
       write: (ops) => {
         const keys = new Map<string, Uint8Array>();
         for (const op of ops) keys.set(op.key.join(','), op.key);
@@ -31,19 +31,7 @@ function dropsLastBatchOnReopen(): StoreOpener {
         );
         return store.write(ops);
       },
-      get: (key, read) => store.get(key, read),
-      scan: (scan) => store.scan(scan),
-      snapshot: () => store.snapshot(),
-      flush: () => store.flush(),
-      compactUntilIdle: () => store.compactUntilIdle(),
-      verify: () => store.verify(),
-      stats: () => store.stats(),
-      close: () => store.close(),
-      get lastSequence() {
-        return store.lastSequence;
-      },
-    };
-    return broken;
+    });
   };
 }
 

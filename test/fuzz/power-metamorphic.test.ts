@@ -7,14 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { Store } from '../../engine/lsm/index.js';
 import { metamorphicCampaign } from '../../fuzz/metamorphic/campaign.js';
 import { CONFIGURATIONS } from '../../fuzz/metamorphic/configurations.js';
-import { TINY_TUNING, type FuzzStore, type StoreOpener } from '../../fuzz/lsm/model.js';
+import { forwardingStore, TINY_TUNING, type StoreOpener } from '../../fuzz/lsm/model.js';
 
 const corruptsOneScan: StoreOpener = async (options) => {
   const store = await Store.open(options);
   let corrupted = false;
-  const broken: FuzzStore = {
-    write: (ops) => store.write(ops),
-    get: (key, read) => store.get(key, read),
+  return forwardingStore(store, {
     scan: (scan) => {
       const entries = [...store.scan(scan)];
       if (!corrupted && entries.length >= 2) {
@@ -23,17 +21,7 @@ const corruptsOneScan: StoreOpener = async (options) => {
       }
       return entries;
     },
-    snapshot: () => store.snapshot(),
-    flush: () => store.flush(),
-    compactUntilIdle: () => store.compactUntilIdle(),
-    verify: () => store.verify(),
-    stats: () => store.stats(),
-    close: () => store.close(),
-    get lastSequence() {
-      return store.lastSequence;
-    },
-  };
-  return broken;
+  });
 };
 
 describe('metamorphic campaign, proof of power', () => {
