@@ -11,12 +11,17 @@ import type { Campaign } from './campaign.js';
 import { crashCampaign } from './crash/campaign.js';
 import { lsmCampaign } from './lsm/campaign.js';
 import { metamorphicCampaign } from './metamorphic/campaign.js';
+import { apiCampaign } from './api/index.js';
+import { httpCampaign } from './http/index.js';
+import { concurrencyCampaign } from './concurrency/index.js';
 
 export const CAMPAIGNS: readonly Campaign[] = [
   lsmCampaign(),
   metamorphicCampaign(),
   crashCampaign(),
-  // api (F2): api, http, concurrency
+  apiCampaign,
+  httpCampaign,
+  concurrencyCampaign,
 ];
 
 /** The campaign called `name`, or undefined. */

@@ -157,7 +157,7 @@ export function createConcurrencyCampaign(config: ConcurrencyCampaignOptions = {
   return { name, description: 'scheduler-interleaved API calls, flushes and compactions: linearizable keys, strictly serializable list-append transactions', ciBudget, run, replay };
 }
 
-const CI_BUDGET: { runs?: number; timeMs?: number } = { runs: 1500 };
+const CI_BUDGET: { runs?: number; timeMs?: number } = { runs: 3000 };
 
 export const concurrencyCampaign: Campaign = createConcurrencyCampaign();
 
