@@ -61,13 +61,16 @@ export function forwardingStore(store: FuzzStore, overrides: Partial<Omit<FuzzSt
 
 export const STORE_PATH = '/db';
 
-/** Tuning small enough that a few dozen writes flush, compact into several levels and grow the manifest. */
+/** Tuning small enough that a few dozen writes flush, compact into several levels and grow the manifest; deterministic. */
 export const TINY_TUNING = {
   memtableBytes: 4096,
   blockBytes: 256,
   targetFileBytes: 2048,
   l1BytesMax: 8192,
   l0CompactionTriggerFiles: 2,
+  // Flushes and compactions on the main thread: from the compiled build they would otherwise run on
+  // a worker, and the crash campaign's re-runs must repeat their file operations exactly.
+  compactionThreads: 0,
 } as const satisfies Partial<StoreOptions>;
 
 export function testEnv(fs: FileSystem = new MemoryFileSystem(), seed = 1): Env {
