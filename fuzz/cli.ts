@@ -86,6 +86,23 @@ function parseCount(name: string, text: string, min: number): number {
   return Number(text);
 }
 
+function parseFuzzArgs(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      seed: { type: 'string' },
+      runs: { type: 'string' },
+      time: { type: 'string' },
+      replay: { type: 'string' },
+      ci: { type: 'boolean' },
+      regressions: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
 function randomSeed(): number {
   const seed = new Uint32Array(1);
   globalThis.crypto.getRandomValues(seed);
@@ -136,23 +153,8 @@ function table(results: readonly CampaignResult[]): string {
 
 /** Runs the fuzz CLI with `argv` (after `silt fuzz`); resolves to the exit code. */
 export async function main(argv: readonly string[], io: FuzzIo = processIo(), campaigns: readonly Campaign[] = CAMPAIGNS): Promise<number> {
-  let values;
-  let positionals: string[];
   try {
-    ({ values, positionals } = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        seed: { type: 'string' },
-        runs: { type: 'string' },
-        time: { type: 'string' },
-        replay: { type: 'string' },
-        ci: { type: 'boolean' },
-        regressions: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
+    const { values, positionals } = parseFuzzArgs(argv);
     if (values.help === true) {
       io.stdout.write(help(campaigns));
       return EXIT_OK;
