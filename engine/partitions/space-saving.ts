@@ -8,12 +8,19 @@
  * exact counts): for a monitored id, count − error <= true weight <= count; every id whose true
  * weight exceeds total / capacity is monitored; the smallest count is at most total / capacity.
  *
- * Ids are numbers (the caller uses the 32-bit partition-key hash, so no string is built per call);
- * each counter keeps a copy of the key that claimed it, as its label (copied only on a take-over).
+ * Ids are unsigned 32-bit integers (the caller uses the partition-key hash, so no string is built
+ * per call); each counter keeps a copy of the key that claimed it, as its label.
  *
- * Concurrency: one thread, synchronous. A hit costs one Map lookup; a miss on a full sketch scans the
+ * Hot path (the manager feeds it from charge): allocation-free after warm-up. Ids map to slots in
+ * an open-addressing table (linear probing, backward-shift deletion) of int32s, not a Map: hashes
+ * above 2^30 are not small integers, and a Map would box them. Labels are copied into a per-slot
+ * buffer that is reused when the new key fits (a take-over allocates only for a longer key).
+ *
+ * Concurrency: one thread, synchronous. A hit costs one probe; a miss on a full sketch scans the
  * counters for the minimum (capacity is small: PARTITION_TOP_KEYS_MAX × 4 at most).
- * Invariants: 1. size <= capacity. 2. slotOf maps exactly the monitored ids to their slots.
+ * Invariants: 1. size <= capacity. 2. the table maps exactly the monitored ids to their slots
+ *   (slot + 1; 0 = empty), every id reachable from its home position without crossing an empty cell.
+ *   3. among equal counts the lowest slot is taken over (slots fill in arrival order).
  */
 import { assert } from '../util/assert.js';
 
@@ -27,17 +34,30 @@ export interface HeavyHitter {
 }
 
 export class SpaceSaving {
-  readonly #slotOf = new Map<number, number>();
-  readonly #ids: number[] = [];
+  /** Position → slot + 1 (0 = empty); a power of two, at least twice the capacity. */
+  readonly #table: Int32Array;
+  readonly #tableMask: number;
+  readonly #tableShift: number;
+  readonly #ids: Uint32Array;
   readonly #counts: Float64Array;
   readonly #errors: Float64Array;
+  /** Per slot: a buffer whose first labelLengths[slot] bytes are the label. */
   readonly #labels: Uint8Array[] = [];
+  readonly #labelLengths: Uint32Array;
+  #size = 0;
   #total = 0;
 
   constructor(readonly capacity: number) {
     assert(Number.isInteger(capacity) && capacity >= 1, 'space-saving needs at least one counter');
+    let bits = 1;
+    while (2 ** bits < 2 * capacity) bits++;
+    this.#table = new Int32Array(2 ** bits);
+    this.#tableMask = 2 ** bits - 1;
+    this.#tableShift = 32 - bits;
+    this.#ids = new Uint32Array(capacity);
     this.#counts = new Float64Array(capacity);
     this.#errors = new Float64Array(capacity);
+    this.#labelLengths = new Uint32Array(capacity);
   }
 
   /** Total weight added. */
@@ -45,30 +65,38 @@ export class SpaceSaving {
     return this.#total;
   }
 
-  /** Adds `weight` to `id`; `key` is copied as the label only when `id` claims a counter. */
+  /** Adds `weight` to `id` (a uint32); `key` is copied as the label only when `id` claims a counter. */
   add(id: number, weight: number, key: Uint8Array): void {
+    assert(id === id >>> 0, 'space-saving ids are unsigned 32-bit integers');
     this.#total += weight;
-    const slot = this.#slotOf.get(id);
-    if (slot !== undefined) {
-      this.#counts[slot]! += weight;
-      return;
+    const table = this.#table;
+    const mask = this.#tableMask;
+    let position = this.#home(id);
+    for (let entry = table[position]!; entry !== 0; entry = table[position]!) {
+      if (this.#ids[entry - 1] === id) {
+        this.#counts[entry - 1]! += weight;
+        return;
+      }
+      position = (position + 1) & mask;
     }
-    const size = this.#ids.length;
+    // `position` is the empty cell ending id's probe sequence.
+    const size = this.#size;
     if (size < this.capacity) {
-      this.#slotOf.set(id, size);
-      this.#ids.push(id);
-      this.#labels.push(key.slice());
+      table[position] = size + 1;
+      this.#ids[size] = id;
+      this.#setLabel(size, key);
       this.#counts[size] = weight;
       this.#errors[size] = 0;
+      this.#size = size + 1;
       return;
     }
     const counts = this.#counts;
     let min = 0;
     for (let i = 1; i < size; i++) if (counts[i]! < counts[min]!) min = i;
-    this.#slotOf.delete(this.#ids[min]!);
-    this.#slotOf.set(id, min);
+    this.#remove(this.#ids[min]!);
+    this.#insert(id, min);
     this.#ids[min] = id;
-    this.#labels[min] = key.slice();
+    this.#setLabel(min, key);
     this.#errors[min] = counts[min]!;
     counts[min] = counts[min]! + weight;
   }
@@ -76,10 +104,54 @@ export class SpaceSaving {
   /** The `n` largest counters, largest first. */
   top(n: number): HeavyHitter[] {
     const out: HeavyHitter[] = [];
-    for (let i = 0; i < this.#ids.length; i++) {
-      out.push({ id: this.#ids[i]!, label: this.#labels[i]!, count: this.#counts[i]!, error: this.#errors[i]! });
+    for (let i = 0; i < this.#size; i++) {
+      out.push({ id: this.#ids[i]!, label: this.#labels[i]!.slice(0, this.#labelLengths[i]), count: this.#counts[i]!, error: this.#errors[i]! });
     }
     out.sort((a, b) => b.count - a.count || a.id - b.id);
     return out.slice(0, n);
+  }
+
+  /** Fibonacci hashing: ids are hashes already, but the low bits of nearby ids must spread too. */
+  #home(id: number): number {
+    return Math.imul(id, 0x9e3779b1) >>> this.#tableShift;
+  }
+
+  #insert(id: number, slot: number): void {
+    const table = this.#table;
+    let position = this.#home(id);
+    while (table[position] !== 0) position = (position + 1) & this.#tableMask;
+    table[position] = slot + 1;
+  }
+
+  /** Deletes monitored `id` from the table, shifting later entries of its cluster back (no tombstones). */
+  #remove(id: number): void {
+    const table = this.#table;
+    const mask = this.#tableMask;
+    let hole = this.#home(id);
+    while (this.#ids[table[hole]! - 1] !== id) hole = (hole + 1) & mask;
+    let position = hole;
+    for (;;) {
+      position = (position + 1) & mask;
+      const entry = table[position]!;
+      if (entry === 0) break;
+      const home = this.#home(this.#ids[entry - 1]!);
+      // The entry may fill the hole unless its home lies cyclically in (hole, position].
+      const homeInside = hole <= position ? home > hole && home <= position : home > hole || home <= position;
+      if (!homeInside) {
+        table[hole] = entry;
+        hole = position;
+      }
+    }
+    table[hole] = 0;
+  }
+
+  #setLabel(slot: number, key: Uint8Array): void {
+    let buffer = this.#labels[slot];
+    if (buffer === undefined || buffer.length < key.length) {
+      buffer = new Uint8Array(key.length);
+      this.#labels[slot] = buffer;
+    }
+    buffer.set(key);
+    this.#labelLengths[slot] = key.length;
   }
 }

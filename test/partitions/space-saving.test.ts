@@ -43,3 +43,64 @@ describe('SpaceSaving', () => {
     for (let i = 1; i < top.length; i++) expect(top[i - 1]!.count).toBeGreaterThanOrEqual(top[i]!.count);
   });
 });
+
+/** The textbook sketch (a Map, fresh label copies): the fast one must behave exactly like it. */
+class ReferenceSketch {
+  readonly slotOf = new Map<number, number>();
+  readonly ids: number[] = [];
+  readonly counts: number[] = [];
+  readonly errors: number[] = [];
+  readonly labels: Uint8Array[] = [];
+  constructor(readonly capacity: number) {}
+  add(id: number, weight: number, key: Uint8Array): void {
+    const slot = this.slotOf.get(id);
+    if (slot !== undefined) {
+      this.counts[slot]! += weight;
+      return;
+    }
+    if (this.ids.length < this.capacity) {
+      this.slotOf.set(id, this.ids.length);
+      this.ids.push(id);
+      this.labels.push(key.slice());
+      this.counts.push(weight);
+      this.errors.push(0);
+      return;
+    }
+    let min = 0;
+    for (let i = 1; i < this.ids.length; i++) if (this.counts[i]! < this.counts[min]!) min = i;
+    this.slotOf.delete(this.ids[min]!);
+    this.slotOf.set(id, min);
+    this.ids[min] = id;
+    this.labels[min] = key.slice();
+    this.errors[min] = this.counts[min]!;
+    this.counts[min]! += weight;
+  }
+}
+
+describe('SpaceSaving, fast table', () => {
+  it('matches the textbook algorithm exactly: ids anywhere in uint32, colliding homes, labels of any length', () => {
+    // Ids drawn from a small pool of wide and clustered values, so probes collide and take-overs
+    // delete from the middle of clusters (backward-shift deletion).
+    const idArb = fc.oneof(fc.integer({ min: 0, max: 20 }), fc.constantFrom(0xffffffff, 0x80000000, 0x40000000, 0x3fffffff, 0x9e3779b1, 0x12345678));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 12 }),
+        fc.array(fc.tuple(idArb, fc.integer({ min: 1, max: 5 }), fc.uint8Array({ maxLength: 6 })), { maxLength: 300 }),
+        (capacity, stream) => {
+          const sketch = new SpaceSaving(capacity);
+          const reference = new ReferenceSketch(capacity);
+          for (const [id, weight, key] of stream) {
+            sketch.add(id, weight, key);
+            reference.add(id, weight, key);
+            key.fill(0xee); // the caller's buffer is reused: labels must be copies
+          }
+          const expected = reference.ids
+            .map((id, i) => ({ id, label: reference.labels[i]!, count: reference.counts[i]!, error: reference.errors[i]! }))
+            .sort((a, b) => b.count - a.count || a.id - b.id);
+          expect(sketch.top(capacity)).toEqual(expected);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
