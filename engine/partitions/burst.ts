@@ -33,8 +33,7 @@ export class BurstingBuckets {
   }
 
   refill(nowMs: number): void {
-    const unused = this.allocated.refill(nowMs);
-    if (unused > 0) this.burst.add(unused);
+    this.allocated.refillInto(nowMs, this.burst); // = burst.add(allocated.refill(now)) when positive
   }
 
   /** Which bucket would admit a request now (the caller refilled first). */

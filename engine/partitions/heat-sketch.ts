@@ -48,7 +48,7 @@ export class HeatSketch {
   readonly #ring: (HeatSample | undefined)[] = new Array<HeatSample | undefined>(HEAT_SAMPLES_MAX);
   #next = 0;
   #count = 0;
-  #random: number;
+  #random = 0;
 
   constructor(seed: number) {
     this.#random = (seed | 1) >>> 0;

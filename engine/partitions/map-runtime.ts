@@ -35,8 +35,9 @@ import { BurstingBuckets } from './burst.js';
 import { HeatSketch } from './heat-sketch.js';
 import { hashOfKey } from './key-space.js';
 import { OnDemandTracker } from './on-demand.js';
-import { findPartitionIndexByHash, startHashesOf, type PartitionMap } from './partition-map.js';
-import { SecondWindow } from './second-window.js';
+import { PartitionLookup } from './partition-lookup.js';
+import type { PartitionMap } from './partition-map.js';
+import { ROLL_MARGIN_MS, SecondWindow } from './second-window.js';
 import { SpaceSaving } from './space-saving.js';
 import type { AccessKind, Admission, Throttle } from './types.js';
 
@@ -81,7 +82,7 @@ export class PartitionState implements Admission {
   readonly topKeys: SpaceSaving;
   readonly throttles: Record<string, number> = {};
   readonly #throttleCache = new Map<string, Throttle>();
-  #random: number;
+  #random = 0; // initialized as a number so V8 stores it unboxed (see token-bucket.ts)
 
   constructor(readonly partitionId: number, nowMs: number, topKeys: number) {
     this.read = new Lane(nowMs);
@@ -117,7 +118,12 @@ export class KindState {
   sharePerSecond = 0;
   onDemand: OnDemandTracker | undefined;
   lanes: Lane[] = [];
-  lastControlMs: number;
+  lastControlMs = 0;
+  /**
+   * The hot path calls #tick only from this time on: before it neither the table's window can roll
+   * nor the controller be due (min of both, less ROLL_MARGIN_MS; #tick itself decides exactly).
+   */
+  tickDueMs = -Infinity;
   /** Reason strings, built once: <Table|Index><Read|Write><LimitType>. */
   readonly keyRange: string;
   readonly provisioned: string;
@@ -142,7 +148,7 @@ export class KindState {
 export class MapRuntime {
   map!: PartitionMap;
   states: PartitionState[] = [];
-  #startHashes: Uint32Array = new Uint32Array(0);
+  #lookup!: PartitionLookup;
   readonly read: KindState;
   readonly write: KindState;
 
@@ -178,7 +184,7 @@ export class MapRuntime {
     }
     for (const gone of previous.values()) gone.retired = true;
     this.map = map;
-    this.#startHashes = startHashesOf(map.partitions);
+    this.#lookup = new PartitionLookup(map.partitions);
     this.states = states;
     this.#configure(this.read, nowMs);
     this.#configure(this.write, nowMs);
@@ -219,7 +225,7 @@ export class MapRuntime {
   }
 
   lookup(key: Uint8Array): PartitionState {
-    return this.states[findPartitionIndexByHash(this.map.partitions, this.#startHashes, key)]!;
+    return this.states[this.#lookup.find(key)]!;
   }
 
   indexOf(state: PartitionState): number {
@@ -228,17 +234,17 @@ export class MapRuntime {
 
   admit(kindName: AccessKind, key: Uint8Array, nowMs: number): PartitionState | Throttle {
     const kind = kindName === 'read' ? this.read : this.write;
-    this.#tick(kind, nowMs);
+    if (nowMs >= kind.tickDueMs) this.#tick(kind, nowMs);
     const state = this.lookup(key);
     const lane = kindName === 'read' ? state.read : state.write;
-    this.#rollLane(lane, kind, state, nowMs);
+    if (nowMs >= lane.window.rollDueMs) this.#rollLane(lane, kind, state, nowMs);
     const onDemand = kind.onDemand;
     const exception = onDemand === undefined ? 'ProvisionedThroughputExceededException' : 'ThrottlingException';
     if (lane.window.units >= kind.ceilingPerSecond) return this.#refuse(state, lane, exception, kind.keyRange);
     if (onDemand === undefined) {
       const buckets = lane.buckets!;
       buckets.refill(nowMs);
-      if (buckets.source() !== 'none') return state;
+      if (buckets.allocated.balance > 0 || buckets.burst.balance > 0) return state; // source() !== 'none'
       const tableBusy = kind.window.recentUnits() >= kind.ratePerSecond;
       return this.#refuse(state, lane, exception, tableBusy ? kind.provisioned : kind.keyRange);
     }
@@ -256,14 +262,14 @@ export class MapRuntime {
     const kind = kindName === 'read' ? this.read : this.write;
     const state = admitted.retired ? this.lookup(key) : admitted;
     const lane = kindName === 'read' ? state.read : state.write;
-    this.#tick(kind, nowMs);
-    this.#rollLane(lane, kind, state, nowMs);
+    if (nowMs >= kind.tickDueMs) this.#tick(kind, nowMs);
+    if (nowMs >= lane.window.rollDueMs) this.#rollLane(lane, kind, state, nowMs);
     if (lane.buckets !== undefined) {
       lane.buckets.refill(nowMs);
       lane.buckets.debit(units);
     }
-    lane.window.add(units);
-    kind.window.add(units);
+    lane.window.units += units;
+    kind.window.units += units;
     kind.onDemand?.add(units);
     lane.intervalConsumed += units;
     if (units > 0) lane.lastUnits = units;
@@ -284,6 +290,8 @@ export class MapRuntime {
       }
     }
     if (nowMs - kind.lastControlMs >= this.options.controllerIntervalMs) this.#control(kind, nowMs);
+    const controlDueMs = kind.lastControlMs + this.options.controllerIntervalMs - ROLL_MARGIN_MS;
+    kind.tickDueMs = controlDueMs < kind.window.rollDueMs ? controlDueMs : kind.window.rollDueMs;
   }
 
   #control(kind: KindState, nowMs: number): void {

@@ -22,7 +22,7 @@ export type OnDemandVerdict = 'admit' | 'scaling' | 'cap';
 
 export class OnDemandTracker {
   readonly window: SecondWindow;
-  #peakPerSecond: number;
+  #peakPerSecond = 0;
   #runStartMs: number | undefined;
   #runMinPerSecond = 0;
 

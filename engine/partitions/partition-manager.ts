@@ -84,6 +84,11 @@ export class PartitionManager {
   readonly #runtimeOptions: RuntimeOptions;
   readonly #splitSizeBytes: number;
   readonly #splitOnHeat: boolean;
+  /** The map admit/charge used last (one-entry cache in front of #maps; cleared when #maps changes). */
+  #lastMapId = Number.NaN;
+  #lastRuntime: MapRuntime | undefined;
+  /** The clock as admit last read it: charge debits at this time instead of reading the clock again. */
+  #admitNowMs = 0;
   #tail: Promise<void> = Promise.resolve();
   #failure: unknown = undefined;
 
@@ -93,6 +98,7 @@ export class PartitionManager {
     options: PartitionOptions,
   ) {
     this.mode = options.mode;
+    this.#admitNowMs = clock.now();
     this.#unlimited = options.mode === 'unlimited';
     const topKeys = options.topKeys ?? PARTITION_TOP_KEYS_DEFAULT;
     const fraction = options.heatThresholdFraction ?? PARTITION_HEAT_THRESHOLD_FRACTION_DEFAULT;
@@ -120,7 +126,7 @@ export class PartitionManager {
     const now = clock.now();
     for (const [key, value] of store.scan(mapKeyRange())) {
       const { tableId, indexId } = decodeMapKey(key);
-      manager.#maps.set(mapIdOf(tableId, indexId), manager.#runtime(decodeMap(tableId, indexId, value), now));
+      manager.#setMap(mapIdOf(tableId, indexId), manager.#runtime(decodeMap(tableId, indexId, value), now));
     }
     return manager;
   }
@@ -135,7 +141,7 @@ export class PartitionManager {
     return this.#edit(async () => {
       const map = initialMap(tableId, indexId, { ...settings }, hasLsi, partitionKeyType, partitionCountFor(settings));
       await this.store.write([{ type: 'put', key: mapKey(tableId, indexId), value: encodeMap(map) }]);
-      this.#maps.set(mapIdOf(tableId, indexId), this.#runtime(map, this.clock.now()));
+      this.#setMap(mapIdOf(tableId, indexId), this.#runtime(map, this.clock.now()));
     });
   }
 
@@ -145,7 +151,7 @@ export class PartitionManager {
       const ids = [...this.#maps.values()].filter((r) => r.map.tableId === tableId).map((r) => r.map.indexId);
       if (ids.length === 0) return;
       await this.store.write(ids.map((indexId) => ({ type: 'delete' as const, key: mapKey(tableId, indexId) })));
-      for (const indexId of ids) this.#maps.delete(mapIdOf(tableId, indexId));
+      for (const indexId of ids) this.#setMap(mapIdOf(tableId, indexId), undefined);
     });
   }
 
@@ -165,7 +171,10 @@ export class PartitionManager {
   /** SYNC, hot path. Key = storage-key suffix. Unlimited mode: always admits, near-zero cost. */
   admit(tableId: number, indexId: number, kind: AccessKind, key: Uint8Array): Admission | Throttle {
     if (this.#unlimited) return UNLIMITED;
-    return this.#mapOf(tableId, indexId).admit(kind, key, this.clock.now());
+    const runtime = this.#mapOf(tableId, indexId);
+    const nowMs = this.clock.now();
+    this.#admitNowMs = nowMs;
+    return runtime.admit(kind, key, nowMs);
   }
 
   /** SYNC: debit actual units after the operation (also feeds heat sketch, top keys, controller). */
@@ -173,7 +182,9 @@ export class PartitionManager {
     if (this.#unlimited) return;
     const runtime = this.#mapOf(tableId, indexId);
     // A ticket is the PartitionState that admit returned (tickets from another manager are a bug).
-    runtime.charge(admission as PartitionState, kind, units, key, this.clock.now());
+    // The time is admit's: a request is charged in the second it was admitted, and the hot path
+    // reads the clock once (a clock that stepped back is harmless: buckets and windows ignore it).
+    runtime.charge(admission as PartitionState, kind, units, key, this.#admitNowMs);
   }
 
   /** Approximate bytes added to (or removed from) the partition holding `key`; may split for size. */
@@ -210,9 +221,21 @@ export class PartitionManager {
   }
 
   #mapOf(tableId: number, indexId: number): MapRuntime {
-    const runtime = this.#maps.get(mapIdOf(tableId, indexId));
+    const mapId = mapIdOf(tableId, indexId);
+    if (mapId === this.#lastMapId) return this.#lastRuntime!;
+    const runtime = this.#maps.get(mapId);
     if (runtime === undefined) throw new InvalidArgumentError(`no partition map for table ${tableId} index ${indexId}`);
+    this.#lastMapId = mapId;
+    this.#lastRuntime = runtime;
     return runtime;
+  }
+
+  /** Every change to #maps goes through here, so the one-entry cache never serves a stale runtime. */
+  #setMap(mapId: number, runtime: MapRuntime | undefined): void {
+    if (runtime === undefined) this.#maps.delete(mapId);
+    else this.#maps.set(mapId, runtime);
+    this.#lastMapId = Number.NaN;
+    this.#lastRuntime = undefined;
   }
 
   /** Runs `job` after every earlier edit; its result (or error) goes to the caller. */

@@ -6,18 +6,30 @@
  * `roll(now)` moves to the window containing `now`; the window just completed is kept as
  * `previousUnits` when it is the one immediately before (a gap of idle seconds leaves 0).
  *
+ * `rollDueMs` lets the hot path skip `roll` with one comparison: for every now < rollDueMs, roll(now)
+ * would return false. It sits a hair (ROLL_MARGIN_MS) before the window's end, so float rounding in
+ * floor(now / 1000) can never make the shortcut disagree with roll itself, which still decides.
+ *
  * Concurrency: one thread, synchronous, allocation-free.
  * Invariants: 1. units and previousUnits >= 0 (units only ever grow within a window).
- *             2. index never decreases.
+ *             2. index never decreases. 3. rollDueMs = (index + 1) × 1000 − ROLL_MARGIN_MS.
  */
+
+/**
+ * How far before a boundary the hot path's shortcuts stop trusting a plain comparison: 4 ulps of a
+ * Date.now()-sized millisecond count (2^40 ms has an ulp of 2^-12 ms).
+ */
+export const ROLL_MARGIN_MS = 1e-3;
 export class SecondWindow {
   /** floor(ms / 1000) of the current window. */
-  index: number;
+  index = 0;
   units = 0;
   previousUnits = 0;
+  rollDueMs = 0; // initialized as a number so V8 stores it unboxed (see token-bucket.ts)
 
   constructor(nowMs: number) {
     this.index = Math.floor(nowMs / 1000);
+    this.rollDueMs = (this.index + 1) * 1000 - ROLL_MARGIN_MS;
   }
 
   /** Moves to `now`'s window; returns true when a window completed (the caller may inspect it). */
@@ -27,6 +39,7 @@ export class SecondWindow {
     this.previousUnits = index === this.index + 1 ? this.units : 0;
     this.units = 0;
     this.index = index;
+    this.rollDueMs = (index + 1) * 1000 - ROLL_MARGIN_MS;
     return true;
   }
 
