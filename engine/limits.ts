@@ -233,6 +233,10 @@ export const HTTP_REQUEST_TIMEOUT_MS = 120_000;
 export const HTTP_KEEP_ALIVE_TIMEOUT_MS = 30_000;
 /** How long a graceful shutdown waits for in-flight requests before closing their connections. */
 export const HTTP_SHUTDOWN_GRACE_MS = 30_000;
+/** Largest request line plus headers (node:http's default; 431 beyond). */
+export const HTTP_HEAD_BYTES_MAX = 16 * 1024;
+/** How often the server checks connections against the timeouts above (at most). */
+export const HTTP_SWEEP_INTERVAL_MS = 1000;
 /** SigV4: a request's X-Amz-Date may differ from the server's clock by this much (DynamoDB: 15 minutes). */
 export const SIGNATURE_CLOCK_SKEW_MS = 15 * 60 * 1000;
 /** SigV4 signing keys cached (one per access key, day and region). */

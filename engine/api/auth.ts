@@ -109,6 +109,42 @@ function header(headers: AuthRequest['headers'], name: string): string | undefin
   return Array.isArray(value) ? value.join(',') : value;
 }
 
+interface AuthorizationParams {
+  Credential?: string;
+  SignedHeaders?: string;
+  Signature?: string;
+}
+
+const COMMA = 0x2c;
+const SPACE = 0x20;
+
+/**
+ * The Credential, SignedHeaders and Signature parameters of an Authorization header: the text after
+ * the algorithm, split at commas and spaces into `name=value` parts (names and values trimmed, a
+ * later part overriding an earlier one). One scan with no regular expression or map: every request
+ * over HTTP runs it.
+ */
+function authorizationParams(authorization: string): AuthorizationParams {
+  const params: AuthorizationParams = {};
+  let start = 0;
+  let first = true;
+  for (let i = 0; i <= authorization.length; i++) {
+    const c = i === authorization.length ? COMMA : authorization.charCodeAt(i);
+    if (c !== COMMA && c !== SPACE) continue;
+    if (first) {
+      first = false; // the algorithm
+    } else if (i > start) {
+      const equals = authorization.indexOf('=', start);
+      if (equals > start && equals < i) {
+        const name = authorization.slice(start, equals).trim();
+        if (name === 'Credential' || name === 'SignedHeaders' || name === 'Signature') params[name] = authorization.slice(equals + 1, i).trim();
+      }
+    }
+    start = i + 1;
+  }
+  return params;
+}
+
 interface Signed {
   algorithm: string;
   credential: string;
@@ -155,23 +191,18 @@ export class Authenticator {
     }
     let message = '';
     if (authorization !== undefined) {
-      const params = new Map<string, string>();
-      for (const part of authorization.split(/,| /).slice(1)) {
-        if (part === '') continue;
-        const equals = part.indexOf('=');
-        if (equals > 0) params.set(part.slice(0, equals).trim(), part.slice(equals + 1).trim());
-      }
-      for (const name of ['Credential', 'Signature', 'SignedHeaders']) {
-        if (!params.get(name)) message += `Authorization header requires '${name}' parameter. `;
-      }
+      const params = authorizationParams(authorization);
+      if (!params.Credential) message += "Authorization header requires 'Credential' parameter. ";
+      if (!params.Signature) message += "Authorization header requires 'Signature' parameter. ";
+      if (!params.SignedHeaders) message += "Authorization header requires 'SignedHeaders' parameter. ";
       const date = header(request.headers, 'x-amz-date') ?? header(request.headers, 'date');
       if (!date) message += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
       if (message !== '') throw new ProtocolError('IncompleteSignatureException', `${message}Authorization=${authorization}`);
       return {
         algorithm: authorization.trim().split(/\s/, 1)[0]!,
-        credential: params.get('Credential')!,
-        signedHeaders: params.get('SignedHeaders')!,
-        signature: params.get('Signature')!,
+        credential: params.Credential!,
+        signedHeaders: params.SignedHeaders!,
+        signature: params.Signature!,
         date: date!,
         query,
         token: header(request.headers, 'x-amz-security-token'),

@@ -50,7 +50,7 @@ export const struct = (members: Readonly<Record<string, Shape>>): Shape => ({ ki
  * with the message DynamoDB gives for over-nested items (the only deep structure a request has).
  */
 export function parseJson(text: string): unknown {
-  if (text.length > REQUEST_JSON_DEPTH_MAX && jsonDepthExceeds(text, REQUEST_JSON_DEPTH_MAX)) {
+  if (text.length > REQUEST_JSON_DEPTH_MAX && !openingsAtMost(text, REQUEST_JSON_DEPTH_MAX) && jsonDepthExceeds(text, REQUEST_JSON_DEPTH_MAX)) {
     throw new ProtocolError('ValidationException', NESTING_MESSAGE);
   }
   try {
@@ -67,6 +67,18 @@ const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
+
+/**
+ * Whether the text holds at most `limit` opening brackets and braces in all: then no nesting can
+ * exceed `limit`. Native indexOf calls, so the usual request (a dozen braces) skips the
+ * character-by-character pass of jsonDepthExceeds.
+ */
+function openingsAtMost(text: string, limit: number): boolean {
+  let count = 0;
+  for (let i = text.indexOf('{'); i !== -1; i = text.indexOf('{', i + 1)) if (++count > limit) return false;
+  for (let i = text.indexOf('['); i !== -1; i = text.indexOf('[', i + 1)) if (++count > limit) return false;
+  return true;
+}
 
 /** Whether `[`/`{` nesting outside strings ever exceeds `depthMax` (one linear pass, no recursion). */
 export function jsonDepthExceeds(text: string, depthMax: number): boolean {

@@ -1,6 +1,7 @@
 /**
- * The DynamoDB wire-protocol server: node:http (or node:https with a certificate), keep-alive,
- * every request through the shared RequestPipeline (engine/api/pipeline.ts).
+ * The DynamoDB wire-protocol server: a lean HTTP/1.1 layer (engine/api/http1.ts — why not
+ * node:http is explained there) over node:net, or node:tls with a certificate; keep-alive; every
+ * request through the shared RequestPipeline (engine/api/pipeline.ts).
  *
  *   const server = await startServer({ database, port: 8000 });
  *   // … aws dynamodb list-tables --endpoint-url http://127.0.0.1:8000
@@ -10,8 +11,9 @@
  *   1. A body larger than REQUEST_BODY_BYTES_MAX is refused with 413 as soon as Content-Length says
  *      so, or as soon as the stream passes the bound — it is never buffered whole — and the
  *      connection is closed, so the rest of the upload is not read.
- *   2. Headers and whole requests have timeouts (HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS);
- *      idle keep-alive connections close after HTTP_KEEP_ALIVE_TIMEOUT_MS.
+ *   2. Headers and whole requests have timeouts (HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS;
+ *      408 and close); idle keep-alive connections close after HTTP_KEEP_ALIVE_TIMEOUT_MS. One
+ *      sweep timer checks every connection, so a request costs no timer of its own.
  *   3. The pipeline never rejects; a failure to write a response only loses that connection.
  *
  * Shutdown (`close`): stop accepting, close idle connections, let in-flight requests finish (their
@@ -28,8 +30,8 @@
  * Concurrency: one event loop; requests interleave at awaits inside the Database. With
  * `--log-level debug` every request is logged (method, target, status, latency).
  */
-import * as http from 'node:http';
-import * as https from 'node:https';
+import * as net from 'node:net';
+import * as tls from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import type { Database } from '../database.js';
 import {
@@ -37,13 +39,15 @@ import {
   HTTP_KEEP_ALIVE_TIMEOUT_MS,
   HTTP_REQUEST_TIMEOUT_MS,
   HTTP_SHUTDOWN_GRACE_MS,
-  REQUEST_BODY_BYTES_MAX,
+  HTTP_SWEEP_INTERVAL_MS,
 } from '../limits.js';
 import { SystemClock, type Clock } from '../util/clock.js';
 import { Authenticator, type Credentials } from './auth.js';
+import { Http1Connection, type ConnectionHandler } from './http1.js';
 import { SILENT_LOGGER, type Logger } from './logger.js';
-import { nextRequestId, RequestPipeline, type ApiResponse } from './pipeline.js';
+import { crc32 } from './crc32.js';
 import { toWireError } from './errors.js';
+import { nextRequestId, RequestPipeline, type ApiResponse } from './pipeline.js';
 
 /** The admin endpoint's path prefix: `GET /silt/partitions/<table name, URI-encoded>`. */
 export const PARTITIONS_PATH = '/silt/partitions/';
@@ -53,15 +57,18 @@ async function partitionsResponse(database: Database, url: string): Promise<ApiR
   const headers: Record<string, string> = { 'x-amzn-RequestId': nextRequestId(), 'Content-Type': 'application/json' };
   const path = url.split('?')[0]!;
   let statusCode = 200;
-  let body: unknown;
+  let value: unknown;
   try {
-    body = await database.describePartitions(decodeURIComponent(path.slice(PARTITIONS_PATH.length)));
+    value = await database.describePartitions(decodeURIComponent(path.slice(PARTITIONS_PATH.length)));
   } catch (error) {
     const wire = toWireError(error);
     statusCode = wire.statusCode;
-    body = wire.body;
+    value = wire.body;
   }
-  return { statusCode, headers, body: Buffer.from(JSON.stringify(body), 'utf8') };
+  const body = Buffer.from(JSON.stringify(value), 'utf8');
+  headers['x-amz-crc32'] = String(crc32(body));
+  headers['Content-Length'] = String(body.length);
+  return { statusCode, headers, body };
 }
 
 export interface ServerOptions {
@@ -77,8 +84,21 @@ export interface ServerOptions {
   /** Region named by the health answer (default us-east-1). */
   region?: string;
   logger?: Logger;
-  /** Clock for signature expiry (default the system clock). */
+  /** Clock for signature expiry and connection timeouts (default the system clock). */
   clock?: Clock;
+  /** Override the connection timeouts of engine/limits.ts (tests use short ones). */
+  timeouts?: Partial<ServerTimeouts>;
+}
+
+export interface ServerTimeouts {
+  /** A request's head must arrive within this (408 and close). */
+  headersMs: number;
+  /** A whole request must arrive within this (408 and close). */
+  requestMs: number;
+  /** An idle keep-alive connection closes after this. */
+  keepAliveMs: number;
+  /** Shutdown waits this long for in-flight requests before closing their connections. */
+  shutdownGraceMs: number;
 }
 
 export interface SiltServer {
@@ -98,6 +118,13 @@ export const DEFAULT_HOST = '127.0.0.1';
 export async function startServer(options: ServerOptions): Promise<SiltServer> {
   const logger = options.logger ?? SILENT_LOGGER;
   const clock = options.clock ?? new SystemClock();
+  const timeouts: ServerTimeouts = {
+    headersMs: HTTP_HEADERS_TIMEOUT_MS,
+    requestMs: HTTP_REQUEST_TIMEOUT_MS,
+    keepAliveMs: HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    shutdownGraceMs: HTTP_SHUTDOWN_GRACE_MS,
+    ...options.timeouts,
+  };
   const authenticator = new Authenticator({
     clock,
     ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
@@ -108,95 +135,68 @@ export async function startServer(options: ServerOptions): Promise<SiltServer> {
     logger,
     ...(options.region === undefined ? {} : { region: options.region }),
   });
+  const debug = logger.enabled('debug');
+  const now = (): number => clock.now();
+  const connections = new Set<Http1Connection>();
   let closing = false;
   let inFlight = 0;
+  let onDrained: (() => void) | undefined;
 
-  const send = (res: http.ServerResponse, response: ApiResponse): void => {
-    if (closing) res.setHeader('Connection', 'close');
-    res.writeHead(response.statusCode, response.headers);
-    res.end(response.body);
-  };
-
-  /** 413 without reading the rest of the body; the connection closes after the response. */
-  const tooLarge = (req: http.IncomingMessage, res: http.ServerResponse): void => {
-    req.removeAllListeners('data');
-    req.pause();
-    res.shouldKeepAlive = false;
-    res.writeHead(413, { 'x-amzn-RequestId': nextRequestId(), 'x-amz-crc32': '0', 'Content-Length': '0', Connection: 'close' });
-    res.end();
-    logger.debug('request body too large', { url: req.url, contentLength: req.headers['content-length'] });
-  };
-
-  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
-    inFlight++;
-    const startedMs = logger.enabled('debug') ? clock.now() : 0;
-    res.once('close', () => {
+  const handler: ConnectionHandler = {
+    request(request) {
+      if (request.method === 'GET' && request.url.startsWith(PARTITIONS_PATH)) return partitionsResponse(options.database, request.url);
+      if (!debug) return pipeline.handle(request);
+      const startedMs = clock.now();
+      return pipeline.handle(request).then((response) => {
+        logger.debug('request', { method: request.method, target: request.headers['x-amz-target'], status: response.statusCode, latencyMs: clock.now() - startedMs });
+        return response;
+      });
+    },
+    tooLarge() {
+      logger.debug('request body too large');
+      return { 'x-amzn-RequestId': nextRequestId(), 'x-amz-crc32': '0', 'Content-Length': '0' };
+    },
+    closing: () => closing,
+    gone(connection) {
+      connections.delete(connection);
+      if (closing && connections.size === 0) onDrained?.();
+    },
+    began() {
+      inFlight++;
+    },
+    ended() {
       inFlight--;
-      if (startedMs !== 0) {
-        logger.debug('request', { method: req.method, target: req.headers['x-amz-target'], status: res.statusCode, latencyMs: clock.now() - startedMs });
-      }
-      // Responses during shutdown close their connections; the idle ones go now.
-      if (closing) server.closeIdleConnections();
-    });
-    req.once('error', (error) => {
-      logger.debug('request stream failed', { error: error.message });
-      res.destroy();
-    });
-    if (req.method === 'GET' && req.url !== undefined && req.url.startsWith(PARTITIONS_PATH)) {
-      // partitionsResponse never rejects, so only writing can fail here (a broken connection).
-      void partitionsResponse(options.database, req.url).then((response) => {
-        if (res.destroyed) return;
-        try {
-          send(res, response);
-        } catch (error) {
-          logger.warn('could not send response', { error });
-          res.destroy();
-        }
-      });
-      return;
-    }
-    const declared = req.headers['content-length'];
-    if (declared !== undefined && Number(declared) > REQUEST_BODY_BYTES_MAX) {
-      tooLarge(req, res);
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let refused = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > REQUEST_BODY_BYTES_MAX) {
-        refused = true;
-        chunks.length = 0;
-        tooLarge(req, res);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.once('end', () => {
-      if (refused) return;
-      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
-      // handle() never rejects, so only writing can fail here (a broken connection).
-      void pipeline.handle({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body }).then((response) => {
-        if (res.destroyed) return;
-        try {
-          send(res, response);
-        } catch (error) {
-          logger.warn('could not send response', { error });
-          res.destroy();
-        }
-      });
-    });
+    },
   };
 
-  const server: http.Server =
-    options.tls === undefined ? http.createServer(onRequest) : https.createServer({ cert: options.tls.cert, key: options.tls.key }, onRequest);
-  server.headersTimeout = HTTP_HEADERS_TIMEOUT_MS;
-  server.requestTimeout = HTTP_REQUEST_TIMEOUT_MS;
-  server.keepAliveTimeout = HTTP_KEEP_ALIVE_TIMEOUT_MS;
+  const onConnection = (socket: net.Socket): void => {
+    if (closing) {
+      socket.destroy();
+      return;
+    }
+    connections.add(new Http1Connection(socket, handler, now));
+  };
+  const server: net.Server =
+    options.tls === undefined
+      ? net.createServer(onConnection)
+      : tls.createServer({ cert: options.tls.cert, key: options.tls.key }, onConnection);
+  if (options.tls !== undefined) {
+    // A failed TLS handshake never becomes a connection; it only loses that socket.
+    server.on('tlsClientError', (error: Error) => logger.debug('TLS handshake failed', { error: error.message }));
+  }
+
+  const sweepMs = Math.max(5, Math.min(HTTP_SWEEP_INTERVAL_MS, timeouts.headersMs / 4, timeouts.keepAliveMs / 4));
+  const sweeper = setInterval(() => {
+    const nowMs = clock.now();
+    for (const connection of connections) connection.sweep(nowMs, timeouts);
+  }, sweepMs);
+  sweeper.unref();
 
   await new Promise<void>((resolve, reject) => {
-    const onError = (error: Error): void => reject(error);
+    const onError = (error: Error): void => {
+      clearInterval(sweeper);
+      reject(error);
+    };
     server.once('error', onError);
     server.listen(options.port ?? DEFAULT_PORT, options.host ?? DEFAULT_HOST, () => {
       server.off('error', onError);
@@ -218,17 +218,28 @@ export async function startServer(options: ServerOptions): Promise<SiltServer> {
     close() {
       closed ??= new Promise<void>((resolve, reject) => {
         closing = true;
+        clearInterval(sweeper);
         const grace = setTimeout(() => {
           logger.warn('shutdown grace period over: closing remaining connections', { inFlight });
-          server.closeAllConnections();
-        }, HTTP_SHUTDOWN_GRACE_MS);
+          for (const connection of connections) connection.destroy();
+        }, timeouts.shutdownGraceMs);
         grace.unref();
-        server.close((error) => {
+        let listenerClosed = false;
+        let listenerError: Error | undefined;
+        const settle = (): void => {
+          if (!listenerClosed || connections.size > 0) return;
           clearTimeout(grace);
-          if (error === undefined) resolve();
-          else reject(error);
+          if (listenerError === undefined) resolve();
+          else reject(listenerError);
+        };
+        onDrained = settle;
+        server.close((error) => {
+          listenerClosed = true;
+          listenerError = error;
+          settle();
         });
-        server.closeIdleConnections();
+        // Idle connections go now; busy ones close after their response (Connection: close).
+        for (const connection of connections) connection.closeIfIdle();
       });
       return closed;
     },

@@ -1,0 +1,200 @@
+/**
+ * The HTTP/1.1 layer (engine/api/http1.ts) on raw sockets: framing that clients other than the AWS
+ * SDK use (chunked bodies, Expect: 100-continue, pipelining, HTTP/1.0, HEAD), each framing error's
+ * status, and the connection timeouts. Waits are on socket events, never on sleeps.
+ */
+import * as net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HTTP_HEAD_BYTES_MAX } from '../../engine/limits.js';
+import { dynamoHeaders, serveDatabase, type Served } from './helpers.js';
+
+let served: Served;
+let port: number;
+
+beforeAll(async () => {
+  served = await serveDatabase();
+  port = served.server.port;
+});
+afterAll(async () => {
+  await served.close();
+});
+
+interface Exchange {
+  /** Everything the server sent until it closed the connection (or until `until` matched). */
+  text: string;
+  closed: boolean;
+}
+
+/** Sends `chunks` (one write each) and collects the answer until the server closes or `until` holds. */
+function exchange(chunks: (string | Buffer)[], until?: (text: string) => boolean, toPort = port): Promise<Exchange> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(toPort, '127.0.0.1');
+    let text = '';
+    let done = false;
+    const finish = (closed: boolean): void => {
+      if (done) return;
+      done = true;
+      socket.destroy();
+      resolve({ text, closed });
+    };
+    socket.on('data', (data) => {
+      text += data.toString('latin1');
+      if (until?.(text)) finish(false);
+    });
+    socket.on('close', () => finish(true));
+    socket.on('error', (error) => (done ? undefined : reject(error)));
+    socket.on('connect', () => {
+      for (const chunk of chunks) socket.write(chunk);
+    });
+  });
+}
+
+function post(body: string, extra: Record<string, string> = {}, operation = 'ListTables'): string {
+  const headers = { ...dynamoHeaders(operation), Host: '127.0.0.1', 'Content-Length': String(Buffer.byteLength(body)), ...extra };
+  const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}`);
+  return `POST / HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n${body}`;
+}
+
+/** Count of complete responses in `text` (status lines). */
+function statuses(text: string): number[] {
+  return [...text.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((match) => Number(match[1]));
+}
+
+const twoResponses = (text: string): boolean => statuses(text).length >= 2 && text.endsWith('}');
+
+describe('framing', () => {
+  it('answers pipelined requests in order on one connection', async () => {
+    const one = post('{}');
+    const { text } = await exchange([one + one + one], (t) => statuses(t).length === 3 && t.endsWith('}'));
+    expect(statuses(text)).toEqual([200, 200, 200]);
+    expect(text.match(/"TableNames":\[\]/g)).toHaveLength(3);
+  });
+
+  it('reads a request split across many writes, byte by byte', async () => {
+    const request = post('{"Limit": 5}');
+    const bytes = [...Buffer.from(request, 'latin1')].map((byte) => Buffer.from([byte]));
+    const { text } = await exchange(bytes, (t) => t.endsWith('}'));
+    expect(statuses(text)).toEqual([200]);
+  });
+
+  it('reads a chunked body, with chunk extensions and trailers', async () => {
+    const head = Object.entries({ ...dynamoHeaders('ListTables'), Host: 'h', 'Transfer-Encoding': 'chunked' })
+      .map(([name, value]) => `${name}: ${value}`)
+      .join('\r\n');
+    const chunked = `POST / HTTP/1.1\r\n${head}\r\n\r\n1;ext=1\r\n{\r\n2\r\n"L\r\na\r\nimit": 3 }\r\n0\r\nX-Trailer: yes\r\n\r\n`;
+    const { text } = await exchange([chunked], (t) => t.endsWith('}'));
+    expect(statuses(text)).toEqual([200]);
+    expect(text).toContain('"TableNames":[]');
+  });
+
+  it('answers Expect: 100-continue before the body is sent', async () => {
+    const body = '{}';
+    const head = post(body, { Expect: '100-continue' }).slice(0, -body.length);
+    const socket = net.connect(port, '127.0.0.1');
+    const received: string[] = [];
+    const answer = await new Promise<string>((resolve, reject) => {
+      socket.on('error', reject);
+      socket.on('data', (data) => {
+        received.push(data.toString('latin1'));
+        const all = received.join('');
+        if (all === 'HTTP/1.1 100 Continue\r\n\r\n') socket.write(body);
+        if (all.endsWith('}')) resolve(all);
+      });
+      socket.on('connect', () => socket.write(head));
+    });
+    socket.destroy();
+    expect(answer.startsWith('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n')).toBe(true);
+  });
+
+  it('HEAD gets the headers without a body', async () => {
+    const { text, closed } = await exchange(['HEAD /health HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n']);
+    expect(closed).toBe(true);
+    expect(statuses(text)).toEqual([404]);
+    expect(text.endsWith('\r\n\r\n')).toBe(true);
+    expect(text).toMatch(/Content-Length: \d+/);
+  });
+
+  it('HTTP/1.0 closes after the response unless asked to keep alive', async () => {
+    const plain = await exchange(['GET / HTTP/1.0\r\n\r\n']);
+    expect(plain.closed).toBe(true);
+    expect(plain.text).toContain('Connection: close');
+    const kept = await exchange(['GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET / HTTP/1.0\r\n\r\n']);
+    expect(statuses(kept.text)).toEqual([200, 200]);
+    expect(kept.closed).toBe(true);
+  });
+
+  it('Connection: close is honoured', async () => {
+    const { text, closed } = await exchange([post('{}', { Connection: 'close' })]);
+    expect(closed).toBe(true);
+    expect(statuses(text)).toEqual([200]);
+    expect(text).toContain('Connection: close');
+  });
+
+  it('folds duplicate headers as node:http does: the first Content-Type wins', async () => {
+    const request = post('{}').replace('\r\n\r\n', '\r\nContent-Type: text/plain\r\n\r\n');
+    const { text } = await exchange([request], (t) => t.endsWith('}'));
+    expect(statuses(text)).toEqual([200]);
+  });
+});
+
+describe('framing errors answer and close', () => {
+  const cases: [string, string, number][] = [
+    ['a malformed request line', 'GARBAGE\r\n\r\n', 400],
+    ['an unsupported HTTP version', 'GET / HTTP/2.0\r\n\r\n', 400],
+    ['a header without a colon', 'GET / HTTP/1.1\r\nNoColon\r\n\r\n', 400],
+    ['obsolete line folding', 'GET / HTTP/1.1\r\nX-A: 1\r\n continued\r\n\r\n', 400],
+    ['a header name that is not a token', 'GET / HTTP/1.1\r\nBad Name: 1\r\n\r\n', 400],
+    ['a control character in a value', 'GET / HTTP/1.1\r\nX-A: a\x01b\r\n\r\n', 400],
+    ['a non-numeric Content-Length', 'POST / HTTP/1.1\r\nContent-Length: 12a\r\n\r\n', 400],
+    ['conflicting Content-Lengths', 'POST / HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}', 400],
+    ['both Content-Length and Transfer-Encoding', 'POST / HTTP/1.1\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n{}', 400],
+    ['an unknown transfer coding', 'POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n', 501],
+    ['a bad chunk size', 'POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', 400],
+    ['a chunk without its CRLF', 'POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}XX0\r\n\r\n', 400],
+  ];
+  for (const [name, request, status] of cases) {
+    it(name, async () => {
+      const { text, closed } = await exchange([request]);
+      expect(statuses(text)).toEqual([status]);
+      expect(closed).toBe(true);
+    });
+  }
+
+  it('a head over the bound is 431', async () => {
+    const { text, closed } = await exchange([`GET / HTTP/1.1\r\nX-Big: ${'a'.repeat(HTTP_HEAD_BYTES_MAX)}\r\n`]);
+    expect(statuses(text)).toEqual([431]);
+    expect(closed).toBe(true);
+  });
+
+  it('a chunked body declaring more than 16 MB is 413 before it is sent', async () => {
+    const { text, closed } = await exchange(['POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFF\r\n']);
+    expect(statuses(text)).toEqual([413]);
+    expect(closed).toBe(true);
+  });
+
+  it('the server keeps serving after every framing error', async () => {
+    const { text } = await exchange([post('{}')], (t) => t.endsWith('}'));
+    expect(statuses(text)).toEqual([200]);
+    expect(served.server.inFlight).toBe(0);
+  });
+});
+
+describe('timeouts', () => {
+  it('a head that never completes is answered 408 and closed; an idle connection is closed', async () => {
+    const own = await serveDatabase({ timeouts: { headersMs: 40, requestMs: 80, keepAliveMs: 30 } });
+    try {
+      const slow = await exchange(['POST / HTTP/1.1\r\nHost: h\r\n'], undefined, own.server.port);
+      expect(statuses(slow.text)).toEqual([408]);
+      expect(slow.closed).toBe(true);
+      const slowBody = await exchange([post('{}').slice(0, -1)], undefined, own.server.port);
+      expect(statuses(slowBody.text)).toEqual([408]);
+      // Answered, then left idle: the keep-alive timeout closes it.
+      const idle = await exchange([post('{}')], undefined, own.server.port);
+      expect(statuses(idle.text)).toEqual([200]);
+      expect(idle.closed).toBe(true);
+      expect(own.server.inFlight).toBe(0);
+    } finally {
+      await own.close();
+    }
+  });
+});
