@@ -198,3 +198,36 @@ describe('timeouts', () => {
     }
   });
 });
+
+describe('TLS', () => {
+  it('serves the same protocol over HTTPS (a self-signed certificate from test/api/fixtures)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const https = await import('node:https');
+    const fixture = (name: string): Buffer => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
+    const cert = fixture('tls-cert.pem');
+    const own = await serveDatabase({ tls: { cert, key: fixture('tls-key.pem') } });
+    try {
+      expect(own.server.url.startsWith('https://')).toBe(true);
+      const agent = new https.Agent({ ca: cert, keepAlive: true, maxSockets: 1 });
+      const call = (): Promise<{ status: number; body: string; reused: boolean }> =>
+        new Promise((resolve, reject) => {
+          const req = https.request(own.server.url, { method: 'POST', agent, headers: dynamoHeaders('ListTables') }, (res) => {
+            let body = '';
+            res.setEncoding('utf8');
+            res.on('data', (chunk: string) => (body += chunk));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body, reused: req.reusedSocket }));
+          });
+          req.on('error', reject);
+          req.end('{}');
+        });
+      const first = await call();
+      const second = await call();
+      agent.destroy();
+      expect([first.status, second.status]).toEqual([200, 200]);
+      expect(JSON.parse(second.body)).toEqual({ TableNames: [] });
+      expect(second.reused).toBe(true);
+    } finally {
+      await own.close();
+    }
+  });
+});
