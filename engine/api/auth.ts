@@ -115,6 +115,9 @@ interface AuthorizationParams {
   Signature?: string;
 }
 
+/** The Authorization header as the SDKs write it (no empty, repeated or trimmed parameters). */
+const USUAL_AUTHORIZATION = /^AWS4-[!-+\--~]* Credential=[^, ]+, SignedHeaders=[^, ]+, Signature=[^, ]+$/;
+
 const COMMA = 0x2c;
 const SPACE = 0x20;
 
@@ -172,8 +175,23 @@ export class Authenticator {
 
   /** Throws the ProtocolError DynamoDB would answer, or returns when the request may proceed. */
   check(request: AuthRequest): void {
+    if (this.#credentials === undefined && this.#usualForm(request)) return;
     const signed = this.#wellFormed(request);
     if (this.#credentials !== undefined) this.#verify(request, signed, this.#credentials);
+  }
+
+  /**
+   * Steps 1–3 for the form every SDK sends — a header `AWS4-… Credential=…, SignedHeaders=…,
+   * Signature=…`, X-Amz-Date, no query string — in one anchored match: true when well formed.
+   * Anything else (false) takes #wellFormed, which finds the same answer for these requests and
+   * DynamoDB's message for the others.
+   */
+  #usualForm(request: AuthRequest): boolean {
+    if (request.url.indexOf('?') >= 0) return false;
+    const authorization = request.headers['authorization'];
+    if (typeof authorization !== 'string' || !USUAL_AUTHORIZATION.test(authorization)) return false;
+    const date = request.headers['x-amz-date'];
+    return typeof date === 'string' && date !== '';
   }
 
   /** Steps 1–3. */

@@ -79,8 +79,16 @@ export function nextRequestId(): string {
 }
 
 function header(request: ApiRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value.join(', ') : value;
+  return headerText(request.headers[name]);
+}
+
+/**
+ * A header's value as one string. The hot path reads headers by literal name (`headers['x-amz-target']`)
+ * and passes the value here: V8 then uses named-property caches, where a lookup by a variable name
+ * through one shared helper measured ~150 ns each (megamorphic keyed loads), ~1 µs a request.
+ */
+function headerText(value: string | string[] | undefined): string | undefined {
+  return typeof value === 'string' || value === undefined ? value : value.join(', ');
 }
 
 /** The wire operations served by `database` now (those whose method it has). */
@@ -126,7 +134,7 @@ export class RequestPipeline {
   handle(request: ApiRequest): Promise<ApiResponse> {
     const requestId = nextRequestId();
     const headers: Record<string, string> = { 'x-amzn-RequestId': requestId };
-    if (header(request, 'origin') !== undefined) {
+    if (headerText(request.headers['origin']) !== undefined) {
       headers['Access-Control-Allow-Origin'] = '*';
       headers['Access-Control-Expose-Headers'] = 'x-amzn-RequestId,x-amz-crc32';
       if (request.method === 'OPTIONS') return Promise.resolve(this.#preflight(request, headers));
@@ -134,7 +142,7 @@ export class RequestPipeline {
     if (request.method === 'GET') return Promise.resolve(this.#health(request, headers));
     const call: Call = { request, headers, requestId, operationName: undefined };
     try {
-      const contentType = (header(request, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+      const contentType = mediaType(headerText(request.headers['content-type']));
       if (request.method !== 'POST' || (request.body.length > 0 && !JSON_CONTENT_TYPES.has(contentType))) {
         return Promise.resolve(finish(404, headers, UNKNOWN_OPERATION_BODY));
       }
@@ -161,7 +169,7 @@ export class RequestPipeline {
       if (body === undefined) return Promise.resolve(finish(413, headers, EMPTY));
       const text = body.length === 0 ? '' : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
       const data = text === '' ? undefined : parseJson(text);
-      const target = header(request, 'x-amz-target') ?? '';
+      const target = headerText(request.headers['x-amz-target']) ?? '';
       const operation = target.startsWith(TARGET_PREFIX) ? OPERATIONS.get(target.slice(TARGET_PREFIX.length)) : undefined;
       const method = operation === undefined ? undefined : methodOf(this.#database, operation);
       if (operation === undefined || method === undefined) throw new ProtocolError('UnknownOperationException');
@@ -200,7 +208,7 @@ export class RequestPipeline {
    * decompresses beyond the bound (413).
    */
   #decodeBody(request: ApiRequest): Uint8Array | Promise<Uint8Array | undefined> {
-    const encoding = (header(request, 'content-encoding') ?? '').trim().toLowerCase();
+    const encoding = (headerText(request.headers['content-encoding']) ?? '').trim().toLowerCase();
     if (encoding === '' || encoding === 'identity' || request.body.length === 0) return request.body;
     if (encoding !== 'gzip' && encoding !== 'x-gzip') {
       throw new ProtocolError('SerializationException', `Unsupported Content-Encoding: ${encoding}`);
@@ -215,7 +223,7 @@ export class RequestPipeline {
   /** The JSON response; gzip-compressed when the client accepts it (on the thread pool when large). */
   #json(request: ApiRequest, statusCode: number, headers: Record<string, string>, value: unknown): ApiResponse | Promise<ApiResponse> {
     const body: Uint8Array = Buffer.from(JSON.stringify(value), 'utf8');
-    if (!acceptsGzip(header(request, 'accept-encoding'))) return finish(statusCode, headers, body);
+    if (!acceptsGzip(headerText(request.headers['accept-encoding']))) return finish(statusCode, headers, body);
     headers['Content-Encoding'] = 'gzip';
     if (body.length <= GZIP_INLINE_BYTES_MAX) return finish(statusCode, headers, zlib.gzipSync(body));
     return gzip(body).then((compressed) => finish(statusCode, headers, compressed));
@@ -238,6 +246,14 @@ export class RequestPipeline {
     headers['Access-Control-Max-Age'] = '172800';
     return finish(200, headers, EMPTY);
   }
+}
+
+/** The media type of a Content-Type header, lower-cased, without parameters ('' when absent). */
+function mediaType(contentType: string | undefined): string {
+  if (contentType === undefined) return '';
+  // What every SDK sends, answered without splitting or copying.
+  if (contentType === 'application/x-amz-json-1.0' || contentType === 'application/x-amz-json-1.1') return contentType;
+  return contentType.split(';')[0]!.trim().toLowerCase();
 }
 
 /** The request must be a JSON object, as every operation's input is; `null` is an empty request. */
