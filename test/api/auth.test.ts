@@ -6,7 +6,9 @@
  */
 import * as zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCredentials } from '../../engine/api/auth.js';
+import fc from 'fast-check';
+import { Authenticator, parseCredentials, type AuthRequest } from '../../engine/api/auth.js';
+import type { ProtocolError } from '../../engine/api/protocol-error.js';
 import {
   amzDate,
   canonicalRequest,
@@ -232,5 +234,34 @@ describe('with a credentials file', () => {
     expect(good.status).toBe(200);
     const bad = await rawRequest(served.server.url, { path: `/?${query.replace(signature, '0'.repeat(64))}`, headers, body: '{}' });
     expectError(bad, 'InvalidSignatureException', /^The request signature we calculated does not match/);
+  });
+});
+
+describe('the usual-form fast path (no credentials file)', () => {
+  const outcome = (authenticator: Authenticator, request: AuthRequest): string => {
+    try {
+      authenticator.check(request);
+      return 'ok';
+    } catch (error) {
+      return `${(error as ProtocolError).name}: ${(error as ProtocolError).message}`;
+    }
+  };
+
+  it('answers exactly as the general parser for any Authorization header', () => {
+    const authenticator = new Authenticator({ clock: new ManualClock(START_MS) });
+    const piece = fc.constantFrom('AWS4-HMAC-SHA256', 'AWS4-X', 'AWS3', ' ', ',', ', ', '=', 'Credential=', 'SignedHeaders=', 'Signature=', 'AKID/20260101/us-east-1/dynamodb/aws4_request', 'host;x-amz-date', 'abc', '', '\t');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), fc.option(fc.constantFrom('20260101T000000Z', ''), { nil: undefined }), (pieces, date) => {
+        const headers: Record<string, string> = { authorization: pieces.join('') };
+        if (date !== undefined) headers['x-amz-date'] = date;
+        // "/?" has an empty query string: the general parser's path, with the same meaning as "/".
+        expect(outcome(authenticator, { method: 'POST', url: '/', headers, body: new Uint8Array() })).toBe(
+          outcome(authenticator, { method: 'POST', url: '/?', headers, body: new Uint8Array() }),
+        );
+      }),
+      { numRuns: 2000 },
+    );
+    const sdk = 'AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc';
+    expect(outcome(authenticator, { method: 'POST', url: '/', headers: { authorization: sdk, 'x-amz-date': '20260101T000000Z' }, body: new Uint8Array() })).toBe('ok');
   });
 });
