@@ -249,17 +249,32 @@ describe('the usual-form fast path (no credentials file)', () => {
 
   it('answers exactly as the general parser for any Authorization header', () => {
     const authenticator = new Authenticator({ clock: new ManualClock(START_MS) });
-    const piece = fc.constantFrom('AWS4-HMAC-SHA256', 'AWS4-X', 'AWS3', ' ', ',', ', ', '=', 'Credential=', 'SignedHeaders=', 'Signature=', 'AKID/20260101/us-east-1/dynamodb/aws4_request', 'host;x-amz-date', 'abc', '', '\t');
+    const name = fc.constantFrom('Credential', 'SignedHeaders', 'Signature', 'Credentials', ' Signature', 'signature');
+    const value = fc.constantFrom('AKID/20260101/us-east-1/dynamodb/aws4_request', 'host;x-amz-date', 'abc', 'a=b', '', 'x y');
+    const separator = fc.constantFrom(', ', ',', ' ', ',  ', ' ,', '\t');
+    const header = fc
+      .tuple(
+        fc.constantFrom('', ' '),
+        fc.constantFrom('AWS4-HMAC-SHA256', 'AWS4-X', 'AWS4-', 'AWS3-HMAC', 'AWS4-HMAC,SHA'),
+        fc.constantFrom(' ', ', ', '  '),
+        fc.array(fc.tuple(name, value, separator), { minLength: 0, maxLength: 4 }),
+        fc.constantFrom('', ' ', ','),
+      )
+      .map(([prefix, algorithm, first, params, suffix]) => {
+        const body = params.map(([n, v], i) => (i === 0 ? '' : params[i - 1]![2]) + `${n}=${v}`).join('');
+        return `${prefix}${algorithm}${first}${body}${suffix}`;
+      });
+    const usual = fc.tuple(value, value, value).map(([c, h, v]) => `AWS4-HMAC-SHA256 Credential=${c}, SignedHeaders=${h}, Signature=${v}`);
     fc.assert(
-      fc.property(fc.array(piece, { maxLength: 12 }), fc.option(fc.constantFrom('20260101T000000Z', ''), { nil: undefined }), (pieces, date) => {
-        const headers: Record<string, string> = { authorization: pieces.join('') };
+      fc.property(fc.oneof(header, usual), fc.option(fc.constantFrom('20260101T000000Z', ''), { nil: undefined }), (authorization, date) => {
+        const headers: Record<string, string> = { authorization };
         if (date !== undefined) headers['x-amz-date'] = date;
         // "/?" has an empty query string: the general parser's path, with the same meaning as "/".
         expect(outcome(authenticator, { method: 'POST', url: '/', headers, body: new Uint8Array() })).toBe(
           outcome(authenticator, { method: 'POST', url: '/?', headers, body: new Uint8Array() }),
         );
       }),
-      { numRuns: 2000 },
+      { numRuns: 3000 },
     );
     const sdk = 'AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc';
     expect(outcome(authenticator, { method: 'POST', url: '/', headers: { authorization: sdk, 'x-amz-date': '20260101T000000Z' }, body: new Uint8Array() })).toBe('ok');
