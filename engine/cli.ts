@@ -80,6 +80,9 @@ Options:
                           (without it any well-formed Authorization header is accepted)
   --region <name>         region named in the health answer (default us-east-1)
   --sync <always|none>    fsync the write-ahead log per write (default always)
+  --capacity <modelled|unlimited>  DynamoDB's capacity model — per-partition token buckets, burst,
+                          adaptive capacity, splits, throttling (default modelled); unlimited never
+                          throttles (as DynamoDB Local and dynalite)
   --table-status-delay-ms <n>  how long tables stay CREATING/DELETING (default 0) [--createTableMs, --deleteTableMs]
   --index-status-delay-ms <n>  how long new GSIs stay CREATING (default 0)        [--updateTableMs]
   --log-level <level>     ${LOG_LEVELS.join('|')} (default info)                  [--verbose, --debug = debug]
@@ -161,6 +164,7 @@ const SERVE_OPTIONS = {
   auth: { type: 'string' },
   region: { type: 'string' },
   sync: { type: 'string' },
+  capacity: { type: 'string' },
   'table-status-delay-ms': { type: 'string' },
   createTableMs: { type: 'string' },
   deleteTableMs: { type: 'string' },
@@ -183,6 +187,7 @@ export interface ServeConfig {
   authPath: string | undefined;
   region: string;
   sync: SyncMode;
+  capacity: 'modelled' | 'unlimited';
   tableStatusDelayMs: number;
   indexStatusDelayMs: number;
   logLevel: LogLevel;
@@ -199,6 +204,8 @@ export function parseServeArgs(args: readonly string[], cwd: string): ServeConfi
   if (host === '') throw new UsageError('--host must not be empty');
   const sync = values.sync ?? 'always';
   if (sync !== 'always' && sync !== 'none') throw new UsageError(`--sync must be 'always' or 'none', got '${sync}'`);
+  const capacity = values.capacity ?? 'modelled';
+  if (capacity !== 'modelled' && capacity !== 'unlimited') throw new UsageError(`--capacity must be 'modelled' or 'unlimited', got '${capacity}'`);
   let logLevel: LogLevel = values.verbose === true || values.debug === true ? 'debug' : 'info';
   if (values['log-level'] !== undefined) {
     if (!isLogLevel(values['log-level'])) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got '${values['log-level']}'`);
@@ -215,6 +222,7 @@ export function parseServeArgs(args: readonly string[], cwd: string): ServeConfi
     authPath: values.auth === undefined ? undefined : resolvePath(cwd, values.auth),
     region,
     sync,
+    capacity,
     // Silt has one status delay for creating and deleting: the longest one asked for.
     tableStatusDelayMs: Math.max(0, ...tableDelays.map((v) => integerFlag('table-status-delay-ms', v, 0))),
     indexStatusDelayMs: integerFlag('index-status-delay-ms', values['index-status-delay-ms'] ?? values.updateTableMs, 0),
@@ -250,6 +258,7 @@ async function serve(config: ServeConfig, io: CliIo): Promise<number> {
       ...(config.path === undefined ? {} : { path: config.path }),
       clock,
       sync: config.sync,
+      capacity: config.capacity,
       region: config.region,
       tableStatusDelayMs: config.tableStatusDelayMs,
       indexStatusDelayMs: config.indexStatusDelayMs,

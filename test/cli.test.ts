@@ -70,6 +70,7 @@ describe('usage errors exit 2 with a message on stderr', () => {
     [['serve', '--tls-cert', 'cert.pem'], /--tls-cert and --tls-key go together/],
     [['serve', '--log-level', 'loud'], /--log-level must be one of error, warn, info, debug/],
     [['serve', '--sync', 'sometimes'], /--sync must be 'always' or 'none'/],
+    [['serve', '--capacity', 'infinite'], /--capacity must be 'modelled' or 'unlimited', got 'infinite'/],
     [['serve', '--ssl'], /--tls-cert <file> --tls-key <file>/],
     [['serve', 'extra'], /Unexpected argument 'extra'/],
     [['frobnicate'], /unknown command 'frobnicate'/],
@@ -96,10 +97,15 @@ describe('serve flags', () => {
       authPath: undefined,
       region: 'us-east-1',
       sync: 'always',
+      capacity: 'modelled',
       tableStatusDelayMs: 0,
       indexStatusDelayMs: 0,
       logLevel: 'info',
     });
+  });
+
+  it('--capacity unlimited turns the capacity model off', () => {
+    expect(parseServeArgs(['--capacity', 'unlimited'], '/srv')).toMatchObject({ capacity: 'unlimited' });
   });
 
   it('takes DynamoDB Local\'s spellings', () => {
