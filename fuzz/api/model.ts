@@ -26,6 +26,8 @@ export interface TableSpec {
   pk: KeyAttributeSpec;
   sk?: KeyAttributeSpec;
   gsi?: IndexSpec;
+  /** A local secondary index (only on tables with a sort key): the table's partition key, sort key `m`. */
+  lsi?: IndexSpec;
   /** The TTL attribute when TTL is enabled. */
   ttlAttribute?: string;
 }
@@ -120,6 +122,14 @@ function pick(item: Item, names: readonly string[]): Item {
   const result: Item = {};
   for (const name of names) if (item[name] !== undefined) result[name] = item[name];
   return result;
+}
+
+/** The table's index called `name` (GSI or LSI); undefined for the base table. */
+export function indexNamed(spec: TableSpec, name: string | undefined): IndexSpec | undefined {
+  if (name === undefined) return undefined;
+  const index = [spec.gsi, spec.lsi].find((candidate) => candidate?.name === name);
+  if (index === undefined) throw new Error(`model: table ${spec.name} has no index ${name}`);
+  return index;
 }
 
 export function tableKeyNames(spec: TableSpec): string[] {
@@ -277,7 +287,7 @@ export class Model {
   /** The items of a table or its index (projected), in no particular order. */
   scan(tableName: string, indexName?: string): Item[] {
     const table = this.table(tableName);
-    const index = indexName === undefined ? undefined : table.spec.gsi;
+    const index = indexNamed(table.spec, indexName);
     const items: Item[] = [];
     for (const item of table.items.values()) {
       const view = index === undefined ? item : table.indexed(index, item);
@@ -289,7 +299,7 @@ export class Model {
   /** One partition in query order, grouped by sort-key value (ties have no defined order). */
   query(tableName: string, indexName: string | undefined, partition: AttributeValue, sort: SortCondition | undefined, forward: boolean): QueryGroup[] {
     const table = this.table(tableName);
-    const index = indexName === undefined ? undefined : table.spec.gsi;
+    const index = indexNamed(table.spec, indexName);
     const pkName = index === undefined ? table.spec.pk.name : index.pk.name;
     const skName = index === undefined ? table.spec.sk?.name : index.sk?.name;
     const items = this.scan(tableName, indexName).filter((item) => sameValue(item[pkName], partition) && (sort === undefined || matchesSort(item[skName!]!, sort)));
@@ -308,7 +318,7 @@ export class Model {
   /** The LastEvaluatedKey a page ending at `item` carries. */
   lastEvaluatedKey(tableName: string, indexName: string | undefined, item: Item): Item {
     const table = this.table(tableName);
-    return table.lastKeyOf(item, indexName === undefined ? undefined : table.spec.gsi);
+    return table.lastKeyOf(item, indexNamed(table.spec, indexName));
   }
 
   /**

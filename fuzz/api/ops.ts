@@ -3,7 +3,7 @@
  * an optional GSI that may reuse the table's sort key, TTL) and, for those schemas, random operation
  * sequences drawn from small value pools so that operations collide on the same items.
  *
- * Attribute names: table key `pk` [+ `sk`]; GSI key `g` or `sk`, [+ `h` or `sk`]; plain `a` (N),
+ * Attribute names: table key `pk` [+ `sk`]; GSI key `g` or `sk`, [+ `h` or `sk`]; LSI sort key `m`; plain `a` (N),
  * `b` (S); TTL attribute `ttl` (N, epoch seconds).
  */
 import fc from 'fast-check';
@@ -44,9 +44,10 @@ function tableSpec(name: string): fc.Arbitrary<TableSpec> {
         }),
         { nil: undefined },
       ),
+      lsi: fc.option(fc.record({ type: keyType, projection: fc.constantFrom<IndexSpec['projection']>({ type: 'ALL' }, { type: 'KEYS_ONLY' }, { type: 'INCLUDE', attributes: ['a'] }) }), { nil: undefined }),
       ttl: fc.boolean(),
     })
-    .map(({ pk, sk, gsi, ttl }) => {
+    .map(({ pk, sk, gsi, lsi, ttl }) => {
       const spec: TableSpec = { name, pk: { name: 'pk', type: pk } };
       if (sk !== undefined) spec.sk = { name: 'sk', type: sk };
       if (gsi !== undefined) {
@@ -56,6 +57,7 @@ function tableSpec(name: string): fc.Arbitrary<TableSpec> {
         if (gsi.sk !== undefined) index.sk = gsi.sk.onSortKey && spec.sk !== undefined && !pkOnSort ? spec.sk : { name: 'h', type: gsi.sk.type };
         spec.gsi = index;
       }
+      if (lsi !== undefined && spec.sk !== undefined) spec.lsi = { name: 'lsi', pk: spec.pk, sk: { name: 'm', type: lsi.type }, projection: lsi.projection };
       if (ttl) spec.ttlAttribute = 'ttl';
       return spec;
     });
@@ -103,6 +105,8 @@ function attributePools(spec: TableSpec): Map<string, fc.Arbitrary<AttributeValu
     if (gsi.pk.name !== 'sk') pools.set(gsi.pk.name, fc.nat(2).map((i) => keyValue(gsi.pk.type, i)));
     if (gsi.sk !== undefined && gsi.sk.name !== 'sk') pools.set(gsi.sk.name, fc.nat(5).map((i) => keyValue(gsi.sk!.type, i)));
   }
+  const lsi = spec.lsi;
+  if (lsi?.sk !== undefined) pools.set(lsi.sk.name, fc.nat(5).map((i) => keyValue(lsi.sk!.type, i)));
   if (spec.ttlAttribute !== undefined) pools.set('ttl', fc.constantFrom(...TTL_SECONDS).map((s) => ({ N: String(s) })));
   return pools;
 }
@@ -153,7 +157,7 @@ function sortConditionOf(attribute: { type: KeyType }): fc.Arbitrary<SortConditi
 }
 
 function queryOf(spec: TableSpec): fc.Arbitrary<Op> {
-  const targets: { index?: IndexSpec }[] = spec.gsi === undefined ? [{}] : [{}, { index: spec.gsi }];
+  const targets: { index?: IndexSpec }[] = [{}, ...[spec.gsi, spec.lsi].flatMap((index) => (index === undefined ? [] : [{ index }]))];
   return fc.constantFrom(...targets).chain(({ index }) => {
     const pk = index === undefined ? spec.pk : index.pk;
     const sk = index === undefined ? spec.sk : index.sk;
@@ -209,8 +213,8 @@ export function opsFor(specs: TableSpec[], capabilities: Capabilities, maxLength
       weight: 2,
       arbitrary: perTable((spec) =>
         fc
-          .record({ index: fc.boolean(), limit: fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined }), segments: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }) })
-          .map(({ index, limit, segments }): Op => ({ kind: 'scan', table: spec.name, ...(index && spec.gsi !== undefined ? { index: spec.gsi.name } : {}), ...(limit === undefined ? {} : { limit }), ...(segments === undefined ? {} : { segments }) })),
+          .record({ index: fc.constantFrom(undefined, spec.gsi?.name, spec.lsi?.name), limit: fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined }), segments: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }) })
+          .map(({ index, limit, segments }): Op => ({ kind: 'scan', table: spec.name, ...(index === undefined ? {} : { index }), ...(limit === undefined ? {} : { limit }), ...(segments === undefined ? {} : { segments }) })),
       ),
     });
   }

@@ -15,7 +15,7 @@ import type * as sdk from '@aws-sdk/client-dynamodb';
 import type { ManualClock } from '../../engine/util/clock.js';
 import type { AttributeValue, Item } from '../../engine/model/attribute-value.js';
 import { check, checkSame, expectRejection } from './check.js';
-import { canonicalValue, itemText, Model, ModelConditionFailed, ModelTransactionCanceled, type QueryGroup, type TableSpec, type TransactItem, type UpdateAction } from './model.js';
+import { canonicalValue, indexNamed, itemText, Model, type IndexSpec, ModelConditionFailed, ModelTransactionCanceled, type QueryGroup, type TableSpec, type TransactItem, type UpdateAction } from './model.js';
 import { conditionMembers, Placeholders, printCondition, printSort, printUpdate } from './print.js';
 import { START_MS, type Capabilities, type Op } from './ops.js';
 
@@ -108,6 +108,9 @@ export function createTableInput(spec: TableSpec): sdk.CreateTableCommandInput {
     definitions.set(gsi.pk.name, gsi.pk.type);
     if (gsi.sk !== undefined) definitions.set(gsi.sk.name, gsi.sk.type);
   }
+  const lsi = spec.lsi;
+  if (lsi?.sk !== undefined) definitions.set(lsi.sk.name, lsi.sk.type);
+  const projection = (index: IndexSpec): sdk.Projection => (index.projection.type === 'INCLUDE' ? { ProjectionType: 'INCLUDE', NonKeyAttributes: index.projection.attributes } : { ProjectionType: index.projection.type });
   const schema = (pk: string, sk: string | undefined): sdk.KeySchemaElement[] => [{ AttributeName: pk, KeyType: 'HASH' }, ...(sk === undefined ? [] : [{ AttributeName: sk, KeyType: 'RANGE' as const }])];
   return {
     TableName: spec.name,
@@ -121,10 +124,11 @@ export function createTableInput(spec: TableSpec): sdk.CreateTableCommandInput {
             {
               IndexName: gsi.name,
               KeySchema: schema(gsi.pk.name, gsi.sk?.name),
-              Projection: gsi.projection.type === 'INCLUDE' ? { ProjectionType: 'INCLUDE', NonKeyAttributes: gsi.projection.attributes } : { ProjectionType: gsi.projection.type },
+              Projection: projection(gsi),
             },
           ],
         }),
+    ...(lsi === undefined ? {} : { LocalSecondaryIndexes: [{ IndexName: lsi.name, KeySchema: schema(lsi.pk.name, lsi.sk?.name), Projection: projection(lsi) }] }),
   };
 }
 
@@ -264,13 +268,13 @@ export class SequenceRun {
 
   async query(op: Extract<Op, { kind: 'query' }>): Promise<void> {
     const spec = this.spec(op.table);
-    const index = op.index === undefined ? undefined : spec.gsi;
+    const index = indexNamed(spec, op.index);
     const pkName = index === undefined ? spec.pk.name : index.pk.name;
     const skName = index === undefined ? spec.sk?.name : index.sk?.name;
     const p = new Placeholders();
     const keyCondition = [`${p.name(pkName)} = ${p.value(op.partition)}`, ...(op.sort === undefined ? [] : [printSort(skName!, op.sort, p)])].join(' AND ');
     const input: sdk.QueryCommandInput = { TableName: op.table, KeyConditionExpression: keyCondition, ScanIndexForward: op.forward, ...p.members(), ...(op.index === undefined ? {} : { IndexName: op.index }), ...(op.limit === undefined ? {} : { Limit: op.limit }) };
-    if (op.index !== undefined) this.count('query index');
+    if (op.index !== undefined) this.count(`query ${op.index}`);
     const items = await readPages((start) => this.api.query!({ ...input, ...(start === undefined ? {} : { ExclusiveStartKey: start }) }), op.limit, (item) => this.model.lastEvaluatedKey(op.table, op.index, item), 'Query');
     const expected = this.model.query(op.table, op.index, op.partition, op.sort, op.forward);
     checkSame(grouped(items, skName), expected.map((group) => ({ sort: sortText(group.sortValue), items: texts(group.items) })), 'Query items in order');
@@ -312,7 +316,7 @@ export class SequenceRun {
     for (const spec of this.specs) {
       if (capabilities.scan) {
         await this.scan({ kind: 'scan', table: spec.name });
-        if (spec.gsi !== undefined) await this.scan({ kind: 'scan', table: spec.name, index: spec.gsi.name });
+        for (const index of [spec.gsi, spec.lsi]) if (index !== undefined) await this.scan({ kind: 'scan', table: spec.name, index: index.name });
       }
       for (const item of this.model.scan(spec.name)) {
         const key = this.model.lastEvaluatedKey(spec.name, undefined, item);

@@ -69,6 +69,11 @@ export function schemaText(spec: TableSpec): string {
     const projection = gsi.projection.type === 'INCLUDE' ? `INCLUDE ${gsi.projection.attributes.join(',')}` : gsi.projection.type;
     parts.push(`gsi ${gsi.name} (${[key(gsi.pk), key(gsi.sk)].filter((s) => s !== '').join(', ')}) ${projection}`);
   }
+  const lsi = spec.lsi;
+  if (lsi !== undefined) {
+    const projection = lsi.projection.type === 'INCLUDE' ? `INCLUDE ${lsi.projection.attributes.join(',')}` : lsi.projection.type;
+    parts.push(`lsi ${lsi.name} (${[key(lsi.pk), key(lsi.sk)].filter((s) => s !== '').join(', ')}) ${projection}`);
+  }
   if (spec.ttlAttribute !== undefined) parts.push(`ttl ${spec.ttlAttribute}`);
   return parts.join('; ');
 }

@@ -4,7 +4,7 @@
  * text), so both transports see identical requests. Signing uses the campaign's manual clock, so a
  * signed case is the same request on every run.
  */
-import { signRequest, type SigningCredentials } from '../../engine/api/sigv4.js';
+import { amzDate, signRequest, type SigningCredentials } from '../../engine/api/sigv4.js';
 import { bodyBytes, OPEN_AUTHORIZATION, type WireCase } from './cases.js';
 
 export const REGION = 'us-east-1';
@@ -23,7 +23,8 @@ export function buildRequest(c: WireCase, host: string, nowMs: number): BuiltReq
   const body = bodyBytes(c.body);
   const headers: Record<string, string> = { ...c.headers };
   if (c.sign === 'open') {
-    headers['X-Amz-Date'] = '20260101T000000Z';
+    // The open server checks the form and the date (±15 min of its clock), not the signature.
+    headers['X-Amz-Date'] = amzDate(nowMs);
     headers['Authorization'] = OPEN_AUTHORIZATION;
     return { method: c.method, headers, body, endpoint: 'open' };
   }
@@ -59,10 +60,10 @@ export function buildRequest(c: WireCase, host: string, nowMs: number): BuiltReq
       break;
     }
     case 'garbage':
-      added = { 'x-amz-date': '20260101T000000Z', authorization: 'AWS4-HMAC-SHA256 garbage' };
+      added = { 'x-amz-date': amzDate(nowMs), authorization: 'AWS4-HMAC-SHA256 garbage' };
       break;
     case 'missing':
-      added = { 'x-amz-date': '20260101T000000Z' };
+      added = { 'x-amz-date': amzDate(nowMs) };
       break;
   }
   // signRequest returns lower-case names; drop any same header the case already had.
