@@ -31,6 +31,7 @@ import {
 } from '../limits.js';
 import { compareBytes } from '../util/bytes.js';
 import { HASH_SPACE, hashBoundary, hashOfKey } from './key-space.js';
+import { oneIn } from './one-in.js';
 
 export interface HeatSample {
   key: Uint8Array;
@@ -61,7 +62,7 @@ export class HeatSketch {
     x ^= x >>> 17;
     x ^= x << 5;
     this.#random = x >>> 0;
-    if (this.#random % HEAT_SAMPLE_ONE_IN !== 0) return;
+    if (!oneIn(this.#random, HEAT_SAMPLE_ONE_IN)) return;
     this.record({ key: key.slice(), units, atMs: nowMs });
   }
 

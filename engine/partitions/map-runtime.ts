@@ -35,6 +35,7 @@ import { BurstingBuckets } from './burst.js';
 import { HeatSketch } from './heat-sketch.js';
 import { hashOfKey } from './key-space.js';
 import { OnDemandTracker } from './on-demand.js';
+import { oneIn } from './one-in.js';
 import { PartitionLookup } from './partition-lookup.js';
 import type { PartitionMap } from './partition-map.js';
 import { ROLL_MARGIN_MS, SecondWindow } from './second-window.js';
@@ -275,7 +276,7 @@ export class MapRuntime {
     if (units > 0) lane.lastUnits = units;
     // The top-keys sketch sees one charge in TOP_KEYS_SAMPLE_ONE_IN, weighted up to stay unbiased: a
     // take-over (a miss on a full sketch) copies the key and scans the counters, too dear per request.
-    if (state.nextRandom() % TOP_KEYS_SAMPLE_ONE_IN === 0) state.topKeys.add(hashOfKey(key), units * TOP_KEYS_SAMPLE_ONE_IN, key);
+    if (oneIn(state.nextRandom(), TOP_KEYS_SAMPLE_ONE_IN)) state.topKeys.add(hashOfKey(key), units * TOP_KEYS_SAMPLE_ONE_IN, key);
     if (lane.hotSinceMs !== undefined) state.heat.offer(key, units, nowMs);
   }
 

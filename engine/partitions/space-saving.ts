@@ -151,7 +151,9 @@ export class SpaceSaving {
       buffer = new Uint8Array(key.length);
       this.#labels[slot] = buffer;
     }
-    buffer.set(key);
+    // A loop beats TypedArray.prototype.set (a builtin call) for the short keys seen here.
+    if (key.length <= 64) for (let i = 0; i < key.length; i++) buffer[i] = key[i]!;
+    else buffer.set(key);
     this.#labelLengths[slot] = key.length;
   }
 }
