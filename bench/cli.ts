@@ -21,6 +21,7 @@ import { join, resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { BenchConfig } from './harness/config.js';
+import type { SelfCheckTransport } from './harness/run.js';
 import type { BenchResult } from './harness/result.js';
 import { compareResults, DEFAULT_TOLERANCE, formatComparison } from './report/compare.js';
 import { writeHtml } from './report/html.js';
@@ -35,14 +36,18 @@ export interface BenchIo {
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown; isTTY?: boolean };
   cwd: string;
+  /** Where AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and AWS_REGION are read (default none). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** What a run needs from the load generator (bench/harness/run.ts); tests pass a fake. */
 export interface BenchRunner {
   defaultSuite(): readonly BenchConfig[];
+  /** The transports the default suite self-checks besides its phases' own. */
+  defaultSuiteSelfChecks?(): readonly SelfCheckTransport[];
   /** Validates one phase's JSON; throws with a readable message (BenchConfigError) when invalid. */
   parseConfig(json: unknown): BenchConfig;
-  runSuite(configs: readonly BenchConfig[], hooks: { onProgress?(line: string): void; argv?: readonly string[] }): Promise<BenchResult>;
+  runSuite(configs: readonly BenchConfig[], hooks: { onProgress?(line: string): void; argv?: readonly string[]; selfChecks?: readonly SelfCheckTransport[] }): Promise<BenchResult>;
   /** True for the errors of parseConfig: they are usage errors (exit 2). */
   isConfigError(error: unknown): boolean;
 }
@@ -58,6 +63,7 @@ async function harnessRunner(): Promise<BenchRunner> {
   const run = await import('./harness/run.js');
   return {
     defaultSuite: () => run.DEFAULT_SUITE,
+    defaultSuiteSelfChecks: () => run.DEFAULT_SUITE_SELF_CHECKS,
     parseConfig: (json) => run.parseBenchConfig(json),
     runSuite: (configs, hooks) => run.runSuite(configs, hooks),
     isConfigError: (error) => error instanceof run.BenchConfigError,
@@ -140,6 +146,7 @@ async function runCommand(args: readonly string[], io: BenchIo, getRunner: () =>
   }
   if (values['in-memory'] === true) flags['in-memory'] = 'true';
   if (values['no-self-check'] === true) flags['self-check'] = 'false';
+  const defaultSuite = values.config === undefined && Object.values(flags).every((value) => value === undefined);
 
   const runner = await getRunner();
   let configs: BenchConfig[];
@@ -159,7 +166,7 @@ async function runCommand(args: readonly string[], io: BenchIo, getRunner: () =>
         throw new UsageError(`--config ${path} is not JSON: ${(error as Error).message}`);
       }
     }
-    const raw = configFromFlags(flags, fileJson);
+    const raw = configFromFlags(flags, fileJson, io.env ?? {});
     configs = raw === undefined ? [...runner.defaultSuite()] : raw.map((phase) => runner.parseConfig(phase));
   } catch (error) {
     if (error instanceof RangeError || runner.isConfigError(error)) throw new UsageError((error as Error).message);
@@ -167,7 +174,8 @@ async function runCommand(args: readonly string[], io: BenchIo, getRunner: () =>
   }
 
   const progress = io.stderr.isTTY === true ? (line: string): void => void io.stderr.write(`· ${line}\n`) : undefined;
-  const result = await runner.runSuite(configs, { ...(progress === undefined ? {} : { onProgress: progress }), argv: args });
+  const selfChecks = defaultSuite ? (runner.defaultSuiteSelfChecks?.() ?? []) : [];
+  const result = await runner.runSuite(configs, { ...(progress === undefined ? {} : { onProgress: progress }), argv: args, ...(selfChecks.length > 0 ? { selfChecks } : {}) });
 
   io.stdout.write(format === 'json' ? stringifyResult(result) : formatReport(result));
   const stem = join(resolvePath(io.cwd, values.out ?? DEFAULT_OUT_DIR), defaultReportStem(result.startedAt));
@@ -175,8 +183,9 @@ async function runCommand(args: readonly string[], io: BenchIo, getRunner: () =>
   const jsonPath = values.json === undefined ? `${stem}.json` : resolvePath(io.cwd, values.json);
   await writeResultJson(jsonPath, result);
   written.push(jsonPath);
+  let htmlPath: string | undefined;
   if (values['no-html'] !== true) {
-    const htmlPath = values.html === undefined ? `${stem}.html` : resolvePath(io.cwd, values.html);
+    htmlPath = values.html === undefined ? `${stem}.html` : resolvePath(io.cwd, values.html);
     await writeHtml(htmlPath, result);
     written.push(htmlPath);
   }
@@ -186,6 +195,8 @@ async function runCommand(args: readonly string[], io: BenchIo, getRunner: () =>
     written.push(pngPath);
   }
   io.stderr.write(written.map((path) => `wrote ${path}\n`).join(''));
+  // The report is what the run is for: say where it is where it will be seen (stdout carries results only).
+  if (htmlPath !== undefined && format === 'table') io.stderr.write(`HTML report: ${pathToFileURL(htmlPath).href}\n`);
   return judge(result, rules, format, io) ? EXIT_OK : EXIT_FAILURE;
 }
 
@@ -276,7 +287,7 @@ export async function main(argv: readonly string[], io: BenchIo = processIo(), g
 }
 
 function processIo(): BenchIo {
-  return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() };
+  return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
 }
 
 /** Executed as `node dist/bench/cli.js` (npm run bench), not imported. */

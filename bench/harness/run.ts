@@ -15,6 +15,7 @@
  * threaded targets need a compiled copy (the tests compile one); embedded-single and kv do not.
  */
 import { MessageChannel } from 'node:worker_threads';
+import type { SigningCredentials } from '../../engine/api/sigv4.js';
 import { performance } from 'node:perf_hooks';
 import { Piscina } from 'piscina';
 import { serveChannel } from './channel.js';
@@ -25,19 +26,41 @@ import { LoadGenerator, type GeneratorPlan, type GeneratorReport } from './gener
 import { mergeEncoded, percentilesOf } from './histograms.js';
 import { runKvPhases } from './kv.js';
 import { mergeOperations, mergeTimeline } from './merge.js';
-import { startNullHttpServer } from './null-http-server.js';
 import { BENCH_RESULT_SCHEMA, type BenchResult, type GeneratorSelfCheck, type PhaseResult } from './result.js';
-import { openEmbeddedTarget, prepareHttpTarget } from './targets.js';
+import { startTarget } from '../http/targets.js';
+import { credentialsOf, EmbeddedTargetPool, prepareHttpTarget } from './targets.js';
 import type { WorkerTask } from './worker.js';
-import { OperationSource, WORKLOAD_SHAPES } from './workloads/catalog.js';
+import { OperationCode, OperationSource, WORKLOAD_SHAPES } from './workloads/catalog.js';
 
-export { BenchConfigError, DEFAULT_SUITE, parseBenchConfig, parseBenchSuite, type BenchConfig, type TargetSpec } from './config.js';
+export { BenchConfigError, DEFAULT_SUITE, DEFAULT_SUITE_SELF_CHECKS, parseBenchConfig, parseBenchSuite, type BenchConfig, type TargetSpec } from './config.js';
 
 export interface BenchHooks {
   /** One line per step (loading, measuring, done); for a TTY progress display. */
   onProgress?(line: string): void;
-  /** The command line, recorded in the environment. */
+  /** The command line, recorded in the environment (secrets redacted). */
   argv?: readonly string[];
+  /** Transports to self-check besides those the phases ask for (the default suite asks for both). */
+  selfChecks?: readonly SelfCheckTransport[];
+}
+
+export type SelfCheckTransport = 'embedded' | 'http';
+
+const REDACTED = '(redacted)';
+const SECRET_FLAGS = new Set(['--secret-key', '--session-token']);
+
+/** The command line with the values of secret flags replaced (`--secret-key X`, `--secret-key=X`). */
+function redactArgv(argv: readonly string[]): string[] {
+  return argv.map((arg, i) => {
+    const flag = arg.split('=', 1)[0]!;
+    if (SECRET_FLAGS.has(flag) && arg.includes('=')) return `${flag}=${REDACTED}`;
+    return i > 0 && SECRET_FLAGS.has(argv[i - 1]!) ? REDACTED : arg;
+  });
+}
+
+/** The configuration as recorded in the result: an http target's secret and token redacted. */
+function redactConfig(config: BenchConfig): BenchConfig {
+  if (config.target.kind !== 'http') return config;
+  return { ...config, target: { ...config.target, secretAccessKey: REDACTED, sessionToken: config.target.sessionToken === null ? null : REDACTED } };
 }
 
 /** piscina's transfer list type (it does not export it by name). */
@@ -110,14 +133,14 @@ function runChannelWorkers(config: BenchConfig, executor: Executor, workers: num
   }, workers);
 }
 
-function runHttpWorkers(config: BenchConfig, url: string, auth: { region: string; accessKeyId: string; secretAccessKey: string }, tableName: string, openConnections: number): Promise<GeneratorReport[]> {
+function runHttpWorkers(config: BenchConfig, url: string, region: string, credentials: SigningCredentials, tableName: string, openConnections: number): Promise<GeneratorReport[]> {
   const workers = config.workers;
   return runWorkers((i, startAtEpochMs) => {
     const plan = planFor(config, i, workers);
     const connections = config.model === 'closed' ? plan.concurrency : openConnections;
     return {
       task: {
-        connection: { kind: 'http', endpoint: { url, region: auth.region, credentials: { accessKeyId: auth.accessKeyId, secretAccessKey: auth.secretAccessKey }, connections }, tableName },
+        connection: { kind: 'http', endpoint: { url, region, credentials, connections }, tableName },
         workload: config.workload,
         recordCount: config.recordCount,
         seed: config.seed,
@@ -173,54 +196,65 @@ function phaseOf(config: BenchConfig, kind: PhaseResult['target']['kind'], descr
   };
 }
 
-async function runEmbeddedPhase(config: BenchConfig, spec: EmbeddedTargetSpec, progress: (line: string) => void): Promise<PhaseResult> {
-  progress(`${config.name}: loading ${config.recordCount} records…`);
-  const target = await openEmbeddedTarget(spec, config.workload, config.recordCount, config.seed);
+function measuringLine(config: BenchConfig): string {
+  return `${config.name}: measuring ${(config.warmupMs / 1000).toFixed(1)} s warm-up + ${(config.durationMs / 1000).toFixed(1)} s…`;
+}
+
+async function runEmbeddedPhase(config: BenchConfig, spec: EmbeddedTargetSpec, pool: EmbeddedTargetPool, progress: (line: string) => void): Promise<PhaseResult> {
+  progress(`${config.name}: loading ${config.recordCount} records (or reusing the previous phase's)…`);
+  const lease = await pool.acquire(spec, config.workload, config.recordCount, config.seed);
+  const target = lease.target;
+  let reusable = false;
   try {
-    progress(`${config.name}: measuring ${(config.warmupMs / 1000).toFixed(1)} s warm-up + ${(config.durationMs / 1000).toFixed(1)} s…`);
+    progress(measuringLine(config));
     const executor = new Executor(target.database, target.requests);
     const reports = spec.kind === 'embedded-single' ? await runSingleThread(config, executor) : await runChannelWorkers(config, executor, config.workers);
-    return phaseOf(config, spec.kind, target.description, reports, { sync: target.sync, storage: spec.inMemory ? 'memory' : 'disk', capacity: spec.capacity });
+    reusable = !WORKLOAD_SHAPES[config.workload.name].mix.some(([code]) => code === OperationCode.Insert);
+    const load = lease.reused ? { load: 'reused from the previous phase' } : { load: 'fresh', loadMs: Math.round(target.loadMs) };
+    return phaseOf(config, spec.kind, target.description, reports, { sync: target.sync, storage: spec.inMemory ? 'memory' : 'disk', capacity: spec.capacity, ...load });
   } finally {
-    await target.close();
+    await pool.release(lease, reusable);
   }
 }
 
-/** Runs one phase; kv yields one phase per engine. */
-async function runPhase(config: BenchConfig, progress: (line: string) => void): Promise<PhaseResult[]> {
+/** Runs one phase; kv yields one phase per engine. `pool` holds an embedded database between phases. */
+async function runPhase(config: BenchConfig, progress: (line: string) => void, pool: EmbeddedTargetPool): Promise<PhaseResult[]> {
   const target = config.target;
+  if (target.kind !== 'embedded' && target.kind !== 'embedded-single') await pool.close();
   switch (target.kind) {
     case 'kv':
       return runKvPhases(config, target, progress);
     case 'embedded':
     case 'embedded-single':
-      return [await runEmbeddedPhase(config, target, progress)];
+      return [await runEmbeddedPhase(config, target, pool, progress)];
     case 'null': {
       progress(`${config.name}: measuring the null ${target.transport} target…`);
       if (target.transport === 'embedded') {
         const reports = await runChannelWorkers(config, new Executor(undefined, undefined), config.workers);
         return [phaseOf(config, 'null', 'null target: answered at once in the main thread, through the channel', reports, {})];
       }
-      const server = await startNullHttpServer();
+      // In its own process (not beside the generator's event loops), answering on raw TCP: the
+      // cheapest server there is, so the generator is what the self-check measures.
+      const server = await startTarget('bare', { raw: true });
       try {
-        const reports = await runHttpWorkers(config, server.url, { region: 'us-east-1', accessKeyId: 'silt', secretAccessKey: 'silt' }, 'null', target.connections);
-        return [phaseOf(config, 'null', 'null target: canned JSON from node:http in the main thread', reports, {})];
+        const reports = await runHttpWorkers(config, server.url, 'us-east-1', { accessKeyId: 'silt', secretAccessKey: 'silt' }, 'null', target.connections);
+        return [phaseOf(config, 'null', 'null target: canned JSON over raw TCP from a server process of its own', reports, {})];
       } finally {
-        await server.close();
+        await server.stop();
       }
     }
     case 'http': {
       progress(`${config.name}: preparing table ${target.tableName} at ${target.url} and loading ${config.recordCount} records…`);
       await prepareHttpTarget(target, config.workload, config.recordCount, config.seed);
-      progress(`${config.name}: measuring ${(config.warmupMs / 1000).toFixed(1)} s warm-up + ${(config.durationMs / 1000).toFixed(1)} s…`);
-      const reports = await runHttpWorkers(config, target.url, target, target.tableName, target.connections);
+      progress(measuringLine(config));
+      const reports = await runHttpWorkers(config, target.url, target.region, credentialsOf(target), target.tableName, target.connections);
       return [phaseOf(config, 'http', `DynamoDB endpoint ${target.url}`, reports, { url: target.url, region: target.region })];
     }
   }
 }
 
 /** The generator against the null target of `transport`: the most it can drive. */
-export async function runSelfCheck(transport: 'embedded' | 'http', workers: number, progress: (line: string) => void = () => undefined): Promise<GeneratorSelfCheck> {
+export async function runSelfCheck(transport: SelfCheckTransport, workers: number, progress: (line: string) => void = () => undefined): Promise<GeneratorSelfCheck> {
   const perWorker = transport === 'embedded' ? SELF_CHECK_EMBEDDED_CONCURRENCY_PER_WORKER : SELF_CHECK_HTTP_CONNECTIONS_PER_WORKER;
   const config = parseBenchConfig({
     name: `generator self-check (${transport})`,
@@ -233,7 +267,7 @@ export async function runSelfCheck(transport: 'embedded' | 'http', workers: numb
     warmupMs: SELF_CHECK_WARMUP_MS,
     recordCount: 100_000,
   });
-  const [phase] = await runPhase(config, progress);
+  const [phase] = await runPhase(config, progress, new EmbeddedTargetPool());
   const operations = Object.values(phase!.operations);
   const all = mergeEncoded(operations.map((operation) => operation.histogram));
   const p99Us = percentilesOf(all).p99;
@@ -243,7 +277,7 @@ export async function runSelfCheck(transport: 'embedded' | 'http', workers: numb
   return { target: 'null', transport, workers, opsPerSecond, p99Us };
 }
 
-function selfCheckTransport(config: BenchConfig): { transport: 'embedded' | 'http'; workers: number } | undefined {
+function selfCheckTransport(config: BenchConfig): { transport: SelfCheckTransport; workers: number } | undefined {
   switch (config.target.kind) {
     case 'embedded':
     case 'embedded-single':
@@ -262,24 +296,30 @@ export async function runSuite(configs: readonly BenchConfig[], hooks: BenchHook
   if (configs.length === 0) throw new BenchConfigError(['the suite has no phases']);
   const progress = (line: string): void => hooks.onProgress?.(line);
   const startedAt = new Date().toISOString();
-  const environment = environmentAtStart(hooks.argv ?? []);
+  const environment = environmentAtStart(redactArgv(hooks.argv ?? []));
+  const checks = configs.flatMap((config) => (config.selfCheck ? [selfCheckTransport(config)] : [])).filter((check) => check !== undefined);
+  for (const transport of hooks.selfChecks ?? []) checks.push({ transport, workers: transport === 'http' ? HTTP_SELF_CHECK_WORKERS : 1 });
   const selfCheck: GeneratorSelfCheck[] = [];
   const checked = new Set<string>();
-  for (const config of configs) {
-    const check = config.selfCheck ? selfCheckTransport(config) : undefined;
-    if (check === undefined || checked.has(check.transport)) continue;
+  for (const check of checks) {
+    if (checked.has(check.transport)) continue;
     checked.add(check.transport);
     selfCheck.push(await runSelfCheck(check.transport, check.workers, progress));
   }
   const phases: PhaseResult[] = [];
-  for (const config of configs) {
-    for (const phase of await runPhase(config, progress)) {
-      phases.push(phase);
-      const total = Object.values(phase.operations).reduce((sum, operation) => sum + operation.opsPerSecond, 0);
-      progress(`${phase.name}: ${Math.round(total)} ops/s`);
+  const pool = new EmbeddedTargetPool();
+  try {
+    for (const config of configs) {
+      for (const phase of await runPhase(config, progress, pool)) {
+        phases.push(phase);
+        const total = Object.values(phase.operations).reduce((sum, operation) => sum + operation.opsPerSecond, 0);
+        progress(`${phase.name}: ${Math.round(total)} ops/s`);
+      }
     }
+  } finally {
+    await pool.close();
   }
-  return { schema: BENCH_RESULT_SCHEMA, startedAt, environment: finishEnvironment(environment), config: { phases: configs }, selfCheck, phases };
+  return { schema: BENCH_RESULT_SCHEMA, startedAt, environment: finishEnvironment(environment), config: { phases: configs.map(redactConfig) }, selfCheck, phases };
 }
 
 /** One phase (and its self-check when config.selfCheck). */

@@ -13,7 +13,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type * as sdk from '@aws-sdk/client-dynamodb';
+import type { SigningCredentials } from '../../engine/api/sigv4.js';
 import { Database } from '../../engine/database.js';
 import { SignedClient } from '../http/client.js';
 import type { EmbeddedTargetSpec, HttpTargetSpec } from './config.js';
@@ -23,7 +25,7 @@ import { classifyResponse } from './http-transport.js';
 import { WORKLOAD_SHAPES, type WorkloadSpec } from './workloads/catalog.js';
 import { LOAD_BATCH_ITEMS, RequestFactory } from './workloads/requests.js';
 
-const LOAD_CONCURRENCY = 8;
+const LOAD_CONCURRENCY = 16;
 const LOAD_RETRY_PAUSE_MS = 20;
 const LOAD_RETRIES_MAX = 1_000;
 const ACTIVE_POLLS_MAX = 300;
@@ -67,28 +69,102 @@ export interface EmbeddedTarget {
   requests: RequestFactory;
   description: string;
   sync: 'none' | 'always';
+  /** How long the untimed load took (ms). */
+  loadMs: number;
   close(): Promise<void>;
 }
 
+/**
+ * Opens the database and loads it. On disk, the load runs with sync none and unlimited capacity
+ * (it is untimed: syncing each batch or throttling it only makes the wait longer), and the database
+ * is then reopened with the phase's own settings; in memory there is nothing to reopen, so the
+ * load runs under the phase's settings (throttled batches are retried).
+ */
 export async function openEmbeddedTarget(spec: EmbeddedTargetSpec, workload: WorkloadSpec, recordCount: number, seed: number): Promise<EmbeddedTarget> {
   const sync = WORKLOAD_SHAPES[workload.name].syncAlways ? 'always' : spec.sync;
   const temporary = spec.inMemory || spec.path !== null ? null : await mkdtemp(join(os.tmpdir(), 'silt-bench-'));
   const path = spec.inMemory ? undefined : (spec.path ?? join(temporary!, 'db'));
-  const database = await Database.open({ sync, capacity: spec.capacity, ...(path === undefined ? {} : { path }) });
+  const measured = { sync, capacity: spec.capacity, ...(path === undefined ? {} : { path }) } as const;
+  const loading = path === undefined ? measured : { ...measured, sync: 'none', capacity: 'unlimited' } as const;
+  const startMs = performance.now();
+  let database = await Database.open(loading);
   const requests = new RequestFactory(workload, EMBEDDED_TABLE, seed);
-  const close = async (): Promise<void> => {
-    await database.close();
+  const removeTemporary = async (): Promise<void> => {
     if (temporary !== null) await rm(temporary, { recursive: true, force: true });
   };
   try {
     await database.createTable(requests.createTable());
     await loadRecords(requests, recordCount, (input) => database.batchWriteItem(input) as ReturnType<BatchWrite>);
+    if (loading !== measured) {
+      await database.close();
+      database = await Database.open(measured);
+    }
   } catch (error) {
-    await close();
+    await database.close();
+    await removeTemporary();
     throw error;
   }
+  const loadMs = performance.now() - startMs;
   const where = path === undefined ? 'in memory' : temporary !== null ? 'on disk (temporary directory)' : `on disk at ${path}`;
-  return { database, requests, sync, description: `Silt Database ${where}, sync ${sync}, capacity ${spec.capacity}`, close };
+  const close = async (): Promise<void> => {
+    await database.close();
+    await removeTemporary();
+  };
+  return { database, requests, sync, loadMs, description: `Silt Database ${where}, sync ${sync}, capacity ${spec.capacity}`, close };
+}
+
+/** What makes two phases' loaded data the same: the target, the sync in force and the data's shape. */
+function dataKey(spec: EmbeddedTargetSpec, workload: WorkloadSpec, recordCount: number, seed: number): string {
+  const shape = WORKLOAD_SHAPES[workload.name];
+  const sync = shape.syncAlways ? 'always' : spec.sync;
+  const partitioned = shape.model === 'range' ? workload.itemsPerPartition : 0;
+  return JSON.stringify([spec.path, spec.inMemory, spec.capacity, sync, shape.model, workload.fieldCount, workload.fieldBytes, partitioned, recordCount, seed]);
+}
+
+/**
+ * Consecutive embedded phases on the same data share one load, as YCSB loads once and then runs
+ * A, B and C: the database of a phase stays open for the next phase when that phase's target and
+ * data (model, fields, record count, seed, sync) are the same and the phase did not insert records
+ * (an insert changes what the next phase's key choice assumes). Updates and overwrites are kept:
+ * the next phase sees the store as the previous one left it, as in YCSB.
+ * Concurrency: one suite at a time, in the main thread.
+ */
+export class EmbeddedTargetPool {
+  #held: EmbeddedLease | undefined;
+
+  /** The held target when its data matches; else the held one is closed and a new one loaded. */
+  async acquire(spec: EmbeddedTargetSpec, workload: WorkloadSpec, recordCount: number, seed: number): Promise<EmbeddedLease> {
+    const key = dataKey(spec, workload, recordCount, seed);
+    const held = this.#held;
+    this.#held = undefined;
+    if (held !== undefined && held.key === key) return { ...held, reused: true };
+    await held?.target.close();
+    return { key, target: await openEmbeddedTarget(spec, workload, recordCount, seed), reused: false };
+  }
+
+  /** After the phase: keep the target for the next phase, or close it when not `reusable`. */
+  async release(lease: EmbeddedLease, reusable: boolean): Promise<void> {
+    if (reusable) this.#held = lease;
+    else await lease.target.close();
+  }
+
+  async close(): Promise<void> {
+    const held = this.#held;
+    this.#held = undefined;
+    await held?.target.close();
+  }
+}
+
+export interface EmbeddedLease {
+  readonly key: string;
+  readonly target: EmbeddedTarget;
+  /** Loaded by an earlier phase. */
+  readonly reused: boolean;
+}
+
+/** The signing credentials of an http target (with its session token, when it has one). */
+export function credentialsOf(spec: HttpTargetSpec): SigningCredentials {
+  return spec.sessionToken === null ? { accessKeyId: spec.accessKeyId, secretAccessKey: spec.secretAccessKey } : { accessKeyId: spec.accessKeyId, secretAccessKey: spec.secretAccessKey, sessionToken: spec.sessionToken };
 }
 
 function request(client: SignedClient, operation: string, body: unknown): Promise<{ status: number; body: string }> {
@@ -107,7 +183,7 @@ export async function prepareHttpTarget(spec: HttpTargetSpec, workload: Workload
   const client = await SignedClient.connect({
     url: spec.url,
     region: spec.region,
-    credentials: { accessKeyId: spec.accessKeyId, secretAccessKey: spec.secretAccessKey },
+    credentials: credentialsOf(spec),
     connections: LOAD_CONCURRENCY,
     transport: 'raw',
   });

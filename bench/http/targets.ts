@@ -2,10 +2,12 @@
  * The servers under test, each in its own process (child_process.spawn of node), so that the
  * server's CPU time is measured apart from the client's:
  *
- *   silt      the real `silt serve --in-memory --port 0` (engine/cli.js), port read from its
+ *   silt      the real `silt serve --in-memory --capacity unlimited --port 0` (engine/cli.js; no
+ *             capacity model, as dynalite has none), port read from its
  *             `listening` log line; with `auth`, `--auth <credentials file>` (full SigV4 checks)
  *   dynalite  bench/http/dynalite-server.js: dynalite's createServer(), in memory
- *   bare      bench/http/bare-server.js: node:http answering canned JSON
+ *   bare      bench/http/bare-server.js: node:http answering canned JSON (with `raw`: a raw TCP
+ *             server answering the same, several times cheaper — `silt bench`'s null HTTP target)
  *
  * Every child runs with bench/http/cpu-probe.js preloaded and an IPC channel, through which it
  * reports its CPU time (process.cpuUsage) and records CPU profiles on request.
@@ -31,6 +33,8 @@ export interface TargetOptions {
   auth?: { accessKeyId: string; secretAccessKey: string };
   /** Extra node flags for the child (e.g. --max-semi-space-size). */
   nodeArgs?: readonly string[];
+  /** Bare only: frame requests on raw TCP instead of node:http (the generator self-check's null target). */
+  raw?: boolean;
 }
 
 export interface CpuUsage {
@@ -72,14 +76,14 @@ function here(file: string): string {
   return fileURLToPath(new URL(file, import.meta.url));
 }
 
-function commandFor(name: TargetName, credentialsPath: string | undefined): string[] {
+function commandFor(name: TargetName, credentialsPath: string | undefined, raw: boolean): string[] {
   switch (name) {
     case 'silt':
-      return [here('../../engine/cli.js'), 'serve', '--in-memory', '--port', '0', '--host', HOST, '--log-level', 'info', ...(credentialsPath === undefined ? [] : ['--auth', credentialsPath])];
+      return [here('../../engine/cli.js'), 'serve', '--in-memory', '--capacity', 'unlimited', '--port', '0', '--host', HOST, '--log-level', 'info', ...(credentialsPath === undefined ? [] : ['--auth', credentialsPath])];
     case 'dynalite':
       return [here('./dynalite-server.js')];
     case 'bare':
-      return [here('./bare-server.js')];
+      return [here('./bare-server.js'), ...(raw ? ['--raw'] : [])];
   }
 }
 
@@ -95,7 +99,7 @@ export async function startTarget(name: TargetName, options: TargetOptions = {})
     credentialsPath = join(credentialsDir, 'credentials.json');
     writeFileSync(credentialsPath, JSON.stringify({ [options.auth.accessKeyId]: options.auth.secretAccessKey }));
   }
-  const args = [...(options.nodeArgs ?? []), '--import', here('./cpu-probe.js'), ...commandFor(name, credentialsPath)];
+  const args = [...(options.nodeArgs ?? []), '--import', here('./cpu-probe.js'), ...commandFor(name, credentialsPath, options.raw === true)];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   alive.add(child);
   const { stdout, stderr } = child;

@@ -7,15 +7,19 @@
  * naming the flag; what the values mean (workload names, limits) is the generator's to validate.
  */
 
+import { regionOfEndpointUrl } from '../http/endpoint.js';
+
 /** Flags that describe a run (string-valued); `in-memory` and `self-check` are set by the CLI's booleans. */
 export const RUN_FLAG_NAMES = [
-  'target', 'endpoint-url', 'region', 'access-key', 'secret-key', 'sync', 'workload', 'records', 'fields', 'field-bytes',
+  'target', 'endpoint-url', 'region', 'access-key', 'secret-key', 'session-token', 'sync', 'capacity', 'workload', 'records', 'fields', 'field-bytes',
   'distribution', 'hot-key-share', 'rate', 'concurrency', 'workers', 'duration', 'warmup', 'seed', 'name', 'interval',
 ] as const;
 export type RunFlagName = (typeof RUN_FLAG_NAMES)[number] | 'in-memory' | 'self-check';
 export type RunFlags = Partial<Record<RunFlagName, string>>;
 
 type Json = Record<string, unknown>;
+/** Environment variables (process.env, or a test's). */
+export type Environment = Readonly<Record<string, string | undefined>>;
 
 /** 1000, 1_000, 1,000, 10k, 1.5M → an integer. */
 export function parseCount(flag: string, text: string): number {
@@ -47,7 +51,27 @@ function asObject(value: unknown, field: string): Json {
   return {};
 }
 
-function overlay(base: Json, flags: RunFlags, fromFile: boolean): Json {
+/**
+ * The AWS SDKs' environment for an http target: credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+ * AWS_SESSION_TOKEN) when neither key was given by flag or file — all three together, never mixed
+ * with a given key — and the region (AWS_REGION, else AWS_DEFAULT_REGION) when none was given and
+ * the URL does not name one (an AWS endpoint's own region always wins: a signature scoped to
+ * another region is refused).
+ */
+function fromAwsEnvironment(target: Json, env: Environment): void {
+  const keyId = env['AWS_ACCESS_KEY_ID'];
+  const secret = env['AWS_SECRET_ACCESS_KEY'];
+  if (target['accessKeyId'] === undefined && target['secretAccessKey'] === undefined && keyId && secret) {
+    target['accessKeyId'] = keyId;
+    target['secretAccessKey'] = secret;
+    const token = env['AWS_SESSION_TOKEN'];
+    if (token && target['sessionToken'] === undefined) target['sessionToken'] = token;
+  }
+  const region = env['AWS_REGION'] || env['AWS_DEFAULT_REGION'];
+  if (target['region'] === undefined && region && (typeof target['url'] !== 'string' || regionOfEndpointUrl(target['url']) === undefined)) target['region'] = region;
+}
+
+function overlay(base: Json, flags: RunFlags, fromFile: boolean, env: Environment): Json {
   const phase: Json = { ...base };
   const target = asObject(phase['target'], 'kind');
   const workload = asObject(phase['workload'], 'name');
@@ -60,8 +84,11 @@ function overlay(base: Json, flags: RunFlags, fromFile: boolean): Json {
   if (flags.region !== undefined) target['region'] = flags.region;
   if (flags['access-key'] !== undefined) target['accessKeyId'] = flags['access-key'];
   if (flags['secret-key'] !== undefined) target['secretAccessKey'] = flags['secret-key'];
+  if (flags['session-token'] !== undefined) target['sessionToken'] = flags['session-token'];
+  if (target['kind'] === 'http') fromAwsEnvironment(target, env);
   if (flags['in-memory'] !== undefined) target['inMemory'] = true;
   if (flags.sync !== undefined) target['sync'] = flags.sync;
+  if (flags.capacity !== undefined) target['capacity'] = flags.capacity;
   if (flags.workload !== undefined) workload['name'] = flags.workload;
   if (flags.fields !== undefined) workload['fieldCount'] = parseCount('fields', flags.fields);
   if (flags['field-bytes'] !== undefined) workload['fieldBytes'] = parseCount('field-bytes', flags['field-bytes']);
@@ -95,15 +122,16 @@ function overlay(base: Json, flags: RunFlags, fromFile: boolean): Json {
 
 /**
  * The phases to run as raw JSON, or undefined for the default suite. `file` is a parsed --config
- * file: one phase object, an array of them, or { phases: [...] }.
+ * file: one phase object, an array of them, or { phases: [...] }; `env` fills an http target's
+ * credentials and region as the AWS SDKs would.
  */
-export function configFromFlags(flags: RunFlags, file: unknown): Json[] | undefined {
+export function configFromFlags(flags: RunFlags, file: unknown, env: Environment = {}): Json[] | undefined {
   const any = Object.values(flags).some((value) => value !== undefined);
-  if (file === undefined) return any ? [overlay({}, flags, false)] : undefined;
+  if (file === undefined) return any ? [overlay({}, flags, false, env)] : undefined;
   const list: unknown[] = Array.isArray(file) ? file : file !== null && typeof file === 'object' && Array.isArray((file as Json)['phases']) ? ((file as Json)['phases'] as unknown[]) : [file];
   if (list.length === 0) throw new RangeError('--config: the file has no phases');
   return list.map((item, index) => {
     if (item === null || typeof item !== 'object' || Array.isArray(item)) throw new RangeError(`--config: phase ${index} is not an object`);
-    return overlay(item as Json, flags, true);
+    return overlay(item as Json, flags, true, env);
   });
 }

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main, type BenchIo, type BenchRunner } from '../../bench/cli.js';
 import type { BenchConfig } from '../../bench/harness/config.js';
@@ -34,11 +35,11 @@ interface Captured {
   stderr(): string;
 }
 
-function capture(cwd: string, tty = false): Captured {
+function capture(cwd: string, tty = false, env: Record<string, string> = {}): Captured {
   let out = '';
   let err = '';
   return {
-    io: { stdout: { write: (text: string) => (out += text) }, stderr: { write: (text: string) => (err += text), isTTY: tty }, cwd },
+    io: { stdout: { write: (text: string) => (out += text) }, stderr: { write: (text: string) => (err += text), isTTY: tty }, cwd, env },
     stdout: () => out,
     stderr: () => err,
   };
@@ -47,23 +48,26 @@ function capture(cwd: string, tty = false): Captured {
 class ConfigError extends Error {}
 
 /** A runner that records what it was asked to run and returns a fixture, reporting progress. */
-function fakeRunner(result: BenchResult = makeResult()): { runner: () => Promise<BenchRunner>; ran: unknown[][] } {
+function fakeRunner(result: BenchResult = makeResult()): { runner: () => Promise<BenchRunner>; ran: unknown[][]; selfChecks: unknown[] } {
   const ran: unknown[][] = [];
+  const selfChecks: unknown[] = [];
   const runner: BenchRunner = {
     defaultSuite: () => [{ name: 'default suite marker' } as unknown as BenchConfig],
+    defaultSuiteSelfChecks: () => ['embedded', 'http'],
     parseConfig: (json) => {
       if ((json as { workload?: { name?: string } }).workload?.name === 'ycsb-z') throw new ConfigError('workload.name: must be one of ycsb-a, …, got "ycsb-z"');
       return json as BenchConfig; // the fake passes the raw JSON through, so tests can read it
     },
     runSuite: async (configs, hooks) => {
       ran.push([...configs]);
+      selfChecks.push(hooks.selfChecks);
       hooks.onProgress?.('phase 1: loading 100 records…');
       hooks.onProgress?.('phase 1: measuring…');
       return result;
     },
     isConfigError: (error) => error instanceof ConfigError,
   };
-  return { runner: async () => runner, ran };
+  return { runner: async () => runner, ran, selfChecks };
 }
 
 describe('help', () => {
@@ -134,9 +138,11 @@ describe('run', () => {
     const fake = fakeRunner();
     expect(await main([], run.io, fake.runner)).toBe(0);
     expect(fake.ran).toEqual([[{ name: 'default suite marker' }]]);
+    // The default suite measures the generator over both transports.
+    expect(fake.selfChecks).toEqual([['embedded', 'http']]);
     expect(run.stdout()).toBe(formatReport(makeResult()));
     const stem = join(cwd, 'data/bench/2025-03-01T12-00-00Z');
-    expect(run.stderr()).toBe(`wrote ${stem}.json\nwrote ${stem}.html\n`);
+    expect(run.stderr()).toBe(`wrote ${stem}.json\nwrote ${stem}.html\nHTML report: ${pathToFileURL(`${stem}.html`).href}\n`);
     expect(await readFile(`${stem}.json`, 'utf8')).toBe(stringifyResult(makeResult()));
     expect(await readFile(`${stem}.html`, 'utf8')).toContain('<!DOCTYPE html>');
   });
@@ -187,6 +193,36 @@ describe('run', () => {
     const single = fakeRunner();
     expect(await main(['--target', 'embedded-single', '--in-memory', '--concurrency', '8', '--no-self-check', '--no-html'], capture(await temporaryDirectory()).io, single.runner)).toBe(0);
     expect(single.ran[0]).toEqual([{ target: { kind: 'embedded-single', inMemory: true }, model: 'closed', concurrency: 8, selfCheck: false }]);
+  });
+
+  it('--capacity and --session-token reach the target; https endpoints are taken as given', async () => {
+    const embedded = fakeRunner();
+    expect(await main(['--capacity', 'modelled', '--no-html'], capture(await temporaryDirectory()).io, embedded.runner)).toBe(0);
+    expect(embedded.ran[0]).toEqual([{ target: { capacity: 'modelled' }, selfCheck: true }]);
+    const aws = fakeRunner();
+    const argv = ['--endpoint-url', 'https://dynamodb.eu-west-1.amazonaws.com', '--access-key', 'ASIA1', '--secret-key', 'S1', '--session-token', 'T1', '--no-html'];
+    expect(await main(argv, capture(await temporaryDirectory()).io, aws.runner)).toBe(0);
+    expect(aws.ran[0]).toEqual([{ target: { kind: 'http', url: 'https://dynamodb.eu-west-1.amazonaws.com', accessKeyId: 'ASIA1', secretAccessKey: 'S1', sessionToken: 'T1' }, selfCheck: true }]);
+  });
+
+  it('an http target takes credentials and region from the AWS environment, never mixed with given keys', async () => {
+    const env = { AWS_ACCESS_KEY_ID: 'AKENV', AWS_SECRET_ACCESS_KEY: 'SKENV', AWS_SESSION_TOKEN: 'TOKENV', AWS_REGION: 'ap-south-1' };
+    const local = fakeRunner();
+    expect(await main(['--endpoint-url', 'http://127.0.0.1:8000', '--no-html'], capture(await temporaryDirectory(), false, env).io, local.runner)).toBe(0);
+    expect(local.ran[0]).toEqual([{ target: { kind: 'http', url: 'http://127.0.0.1:8000', accessKeyId: 'AKENV', secretAccessKey: 'SKENV', sessionToken: 'TOKENV', region: 'ap-south-1' }, selfCheck: true }]);
+    // An AWS endpoint names its region (a signature scoped elsewhere is refused): the environment's is not used.
+    const aws = fakeRunner();
+    expect(await main(['--endpoint-url', 'https://dynamodb.eu-west-1.amazonaws.com', '--no-html'], capture(await temporaryDirectory(), false, env).io, aws.runner)).toBe(0);
+    expect((aws.ran[0]![0] as { target: Record<string, unknown> }).target['region']).toBeUndefined();
+    // Keys given by flag are used alone: no environment token is added to them.
+    const given = fakeRunner();
+    expect(await main(['--endpoint-url', 'http://127.0.0.1:8000', '--access-key', 'AK', '--secret-key', 'SK', '--region', 'us-west-2', '--no-html'], capture(await temporaryDirectory(), false, env).io, given.runner)).toBe(0);
+    expect(given.ran[0]).toEqual([{ target: { kind: 'http', url: 'http://127.0.0.1:8000', accessKeyId: 'AK', secretAccessKey: 'SK', region: 'us-west-2' }, selfCheck: true }]);
+    // Embedded targets ignore the AWS environment.
+    const embedded = fakeRunner();
+    expect(await main(['--workload', 'ycsb-c', '--no-html'], capture(await temporaryDirectory(), false, env).io, embedded.runner)).toBe(0);
+    expect(embedded.ran[0]).toEqual([{ workload: { name: 'ycsb-c' }, selfCheck: true }]);
+    expect(embedded.selfChecks).toEqual([undefined]);
   });
 
   it('--config: every phase of the file, with flags laid over each', async () => {
@@ -273,7 +309,8 @@ describe('a real run', () => {
     expect(run.stdout()).toMatch(/\nGetItem +[\d,]+ +[\d,]+ +\d/);
     expect(run.stdout()).toContain('PASS  errors=0');
     const written = run.stderr().trim().split('\n');
-    expect(written).toHaveLength(2);
-    for (const line of written) expect(existsSync(line.replace(/^wrote /, ''))).toBe(true);
+    expect(written).toHaveLength(3);
+    for (const line of written.slice(0, 2)) expect(existsSync(line.replace(/^wrote /, ''))).toBe(true);
+    expect(written[2]).toMatch(/^HTML report: file:\/\/.*\.html$/);
   });
 });

@@ -25,6 +25,10 @@ describe('parseBenchConfig', () => {
     expect(parseBenchConfig({ workload: 'large-item' }).recordCount).toBe(200);
     expect(parseBenchConfig({ target: { kind: 'http', url: 'http://127.0.0.1:8000' } }).workers).toBe(2);
     expect(parseBenchConfig({ target: 'embedded-single' }).workers).toBe(0);
+    // https endpoints (DynamoDB itself): the region an AWS endpoint names is the default.
+    expect(parseBenchConfig({ target: { kind: 'http', url: 'https://dynamodb.eu-west-1.amazonaws.com' } }).target).toMatchObject({ region: 'eu-west-1', sessionToken: null });
+    expect(parseBenchConfig({ target: { kind: 'http', url: 'https://dynamodb.eu-west-1.amazonaws.com', region: 'us-east-2', sessionToken: 'T' } }).target).toMatchObject({ region: 'us-east-2', sessionToken: 'T' });
+    expect(parseBenchConfig({ target: { kind: 'http', url: 'https://alternator.example:8043' } }).target).toMatchObject({ region: 'us-east-1' });
     expect(parseBenchConfig({ workload: { name: 'hot-key', hotKeyShare: 0.5 } }).workload.hotKeyShare).toBe(0.5);
   });
 
@@ -45,7 +49,7 @@ describe('parseBenchConfig', () => {
     expect(issuesOf({ target: 'embedded-single', workers: 2 })[0]).toMatch(/^workers: the embedded-single target runs in the main thread/);
     expect(issuesOf({ target: 'embedded', workers: 0 })[0]).toMatch(/^workers: the embedded target needs/);
     expect(issuesOf({ target: { kind: 'embedded', inMemory: true, path: '/tmp/x' } })[0]).toMatch(/exclude each other/);
-    expect(issuesOf({ target: { kind: 'http', url: 'https://dynamodb.us-east-1.amazonaws.com' } })[0]).toMatch(/^target\.url: must be an http:\/\//);
+    expect(issuesOf({ target: { kind: 'http', url: 'ftp://dynamodb.us-east-1.amazonaws.com' } })[0]).toMatch(/^target\.url: must be an http:\/\/ or https:\/\//);
     expect(issuesOf({ workload: { name: 'large-item', fieldBytes: 100_000 } })[0]).toMatch(/400 KB/);
     expect(issuesOf({ target: { kind: 'kv', engines: ['rocksdb'] } })[0]).toMatch(/^target\.engines: must be a non-empty list/);
     expect(issuesOf({ model: 'closed', concurrency: 1, workers: 2, target: 'embedded' })[0]).toMatch(/^concurrency:/);

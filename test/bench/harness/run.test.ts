@@ -29,7 +29,8 @@ let server: SiltServer;
 function compile(): Promise<void> {
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   // The store's compaction worker too: a Database on disk loads it when it flushes.
-  const entries = ['bench/harness/run.ts', 'bench/harness/worker.ts', 'engine/lsm/compaction/compaction-worker.ts'];
+  // And the null HTTP target's server process (spawned from the compiled tree beside targets.js).
+  const entries = ['bench/harness/run.ts', 'bench/harness/worker.ts', 'engine/lsm/compaction/compaction-worker.ts', 'bench/http/bare-server.ts', 'bench/http/cpu-probe.ts'];
   return new Promise((done, fail) => {
     // The exit code is not checked: files other engineers are editing may not typecheck; tsc still emits.
     const child = spawn(process.execPath, [tsc, ...entries, '--outDir', outDir, '--rootDir', '.', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--lib', 'es2022', '--types', 'node', '--skipLibCheck'], { cwd: root, stdio: 'ignore' });
@@ -123,6 +124,41 @@ describe('runBench, tiny, every target kind', () => {
     const check = await run.runSelfCheck('embedded', 1);
     expect(check).toMatchObject({ target: 'null', transport: 'embedded', workers: 1 });
     expect(check.opsPerSecond).toBeGreaterThan(0);
+  });
+
+  it('a suite: consecutive phases on the same data share one load; inserts, other data or a new target reload', async () => {
+    const phase = (workload: string, extra: Record<string, unknown> = {}): Run.BenchConfig => run.parseBenchConfig({ ...TINY, workload: { name: workload, fieldCount: 3, fieldBytes: 20 }, target: 'embedded-single', ...extra });
+    const result = await run.runSuite([phase('ycsb-a'), phase('ycsb-c'), phase('ycsb-d'), phase('ycsb-b'), phase('ycsb-b', { recordCount: 200 }), phase('durable-write', { recordCount: 200 })]);
+    expect(result.phases.map((p) => p.parameters['load'])).toEqual(['fresh', 'reused from the previous phase', 'reused from the previous phase', 'fresh', 'fresh', 'fresh']);
+    expect(result.phases.map((p) => p.parameters['sync'])).toEqual(['none', 'none', 'none', 'none', 'none', 'always']);
+    for (const p of result.phases) checkWellFormed({ ...result, phases: [p] }, 'embedded-single');
+  });
+
+  it('on disk, the load runs unsynced and unthrottled, then the phase reopens with its own sync and capacity', async () => {
+    const result = await run.runBench(run.parseBenchConfig({ ...TINY, target: { kind: 'embedded-single', sync: 'always', capacity: 'modelled' } }));
+    checkWellFormed(result, 'embedded-single');
+    const phase = result.phases[0]!;
+    expect(phase.parameters).toMatchObject({ sync: 'always', capacity: 'modelled', storage: 'disk', load: 'fresh' });
+    expect(phase.target.description).toMatch(/sync always, capacity modelled/);
+  });
+
+  it('secrets stay out of the result: the http target’s secret and token, and their flags in argv', async () => {
+    const result = await run.runSuite(
+      [run.parseBenchConfig({ ...TINY, concurrency: 4, target: { kind: 'http', url: server.url, accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET } })],
+      { argv: ['--endpoint-url', server.url, '--secret-key', SECRET, `--session-token=${SECRET}`, '--access-key', ACCESS_KEY_ID] },
+    );
+    checkWellFormed(result, 'http');
+    const text = JSON.stringify(result);
+    expect(text).not.toContain(SECRET);
+    expect(text).toContain(ACCESS_KEY_ID);
+    expect(result.environment.argv).toEqual(['--endpoint-url', server.url, '--secret-key', '(redacted)', '--session-token=(redacted)', '--access-key', ACCESS_KEY_ID]);
+  });
+
+  it('extra self-checks: the http one against the raw null server in its own process', async () => {
+    const result = await run.runSuite([run.parseBenchConfig({ ...TINY, target: { kind: 'embedded-single', inMemory: true } })], { selfChecks: ['http'] });
+    expect(result.selfCheck).toHaveLength(1);
+    expect(result.selfCheck[0]).toMatchObject({ target: 'null', transport: 'http', workers: 2 });
+    expect(result.selfCheck[0]!.opsPerSecond).toBeGreaterThan(0);
   });
 
   it('kv: the raw store through db-bench, mapped into phases', async () => {
