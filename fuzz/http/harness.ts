@@ -107,6 +107,13 @@ export class HttpHarness {
     return responses;
   }
 
+  /** Requests re-sent after a reused keep-alive connection was closed under them. */
+  get socketRetries(): number {
+    let retries = 0;
+    for (const connection of [...this.#connections.open, ...this.#connections.auth]) retries += connection.retries;
+    return retries;
+  }
+
   /** The servers still answer a well-formed request. */
   async alive(): Promise<boolean> {
     const connection = this.#connections.open[0];

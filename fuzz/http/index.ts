@@ -131,6 +131,7 @@ export function createHttpCampaign(config: HttpCampaignOptions = {}): Campaign {
     let harness = await HttpHarness.start(harnessOptions);
     const finish = async (failure: CampaignFailure | null): Promise<CampaignResult> => {
       if (failure === null && !(await harness.alive())) failure = { campaign: name, seed: options.seed, message: 'the server is not answering at the end', script: '', replay: null };
+      counter.counts['keepAliveRetries'] = (counter.counts['keepAliveRetries'] ?? 0) + harness.socketRetries;
       await harness.close();
       return { campaign: name, seed: options.seed, runs: counter.counts['batches']!, elapsedMs: performance.now() - startedMs, counts: counter.counts, failure };
     };
@@ -154,6 +155,7 @@ export function createHttpCampaign(config: HttpCampaignOptions = {}): Campaign {
       try {
         await runBatch(harness, batch, counter, strict);
       } catch (error) {
+        counter.add('keepAliveRetries', harness.socketRetries);
         await harness.close();
         harness = await HttpHarness.start(harnessOptions);
         throw error;

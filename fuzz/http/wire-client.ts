@@ -43,8 +43,24 @@ export class WireConnection {
     return socket;
   }
 
-  /** Sends one request (the caller awaits each before the next on this connection). */
+  /** Requests re-sent on a fresh connection after a reused one failed (see `request`). */
+  retries = 0;
+
+  /**
+   * Sends one request (the caller awaits each before the next on this connection). When a reused
+   * keep-alive connection fails before any response, the server may have closed it as idle just as
+   * the request went out (a race every HTTP client handles by retrying on a new connection): the
+   * request is sent once more on a fresh connection, and only that answer counts.
+   */
   async request(method: string, headers: Record<string, string>, body: Buffer, declaredLength?: number): Promise<WireResponse> {
+    const reused = this.#socket !== undefined && !this.#socket.destroyed;
+    const response = await this.#send(method, headers, body, declaredLength);
+    if (response.status !== 0 || !reused) return response;
+    this.retries++;
+    return this.#send(method, headers, body, declaredLength);
+  }
+
+  async #send(method: string, headers: Record<string, string>, body: Buffer, declaredLength?: number): Promise<WireResponse> {
     const socket = await this.#connect();
     const lines = [`${method} / HTTP/1.1`, `Host: ${this.hostHeader}`];
     for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
