@@ -37,23 +37,25 @@ export const OPERATIONS_MAX = 60;
 
 export interface CheckOptions {
   /**
-   * Treat a failed compare-and-set as telling nothing about the value (it still must not change it).
-   * The campaign uses this to attribute a failure to a known bug (a condition that observes a write
-   * reads cannot see yet); the strict check never sets it.
+   * Writes observe nothing: a write's or delete's returned old value and a compare-and-set's
+   * condition are ignored (a successful one still writes; a failed one changes nothing); reads are
+   * checked as always. The campaign uses this only to attribute a failure to a known bug (writes
+   * that observe state reads cannot see yet); the strict check never sets it.
    */
-  failedCasUninformative?: boolean;
+  writesObserveNothing?: boolean;
 }
 
 /** The value after `op` from `value`, or null when `op`'s observed result is impossible from `value`. */
 function step(value: RegisterValue, op: RegisterOp, options: CheckOptions): { next: RegisterValue } | null {
+  const blind = options.writesObserveNothing === true;
   switch (op.kind) {
     case 'write':
-      return op.old === value ? { next: op.value } : null;
+      return blind || op.old === value ? { next: op.value } : null;
     case 'delete':
-      return op.old === value ? { next: undefined } : null;
+      return blind || op.old === value ? { next: undefined } : null;
     case 'cas':
-      if (op.ok) return value === op.expected ? { next: op.value } : null;
-      return value !== op.expected || options.failedCasUninformative === true ? { next: value } : null;
+      if (op.ok) return blind || value === op.expected ? { next: op.value } : null;
+      return blind || value !== op.expected ? { next: value } : null;
     case 'read':
       return op.value === value ? { next: value } : null;
   }
