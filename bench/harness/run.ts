@@ -2,14 +2,20 @@
  * `silt bench`'s engine: runs phases (BenchConfig, config.ts) and returns the BenchResult document
  * (result.ts) the reporters consume.
  *
- *   runBench(config)      one phase (plus the generator self-check when config.selfCheck)
- *   runSuite(configs)     several phases in order, one self-check per transport asked for
+ *   runBench(config)           one phase (plus the generator self-check when config.selfCheck)
+ *   runSuite(configs, hooks)   several phases in order, one self-check per transport asked for
+ *                              (by a phase, or by hooks.selfChecks: the default suite asks for both)
  *
- * Threads: the target lives in the main thread (the Database for embedded, the canned server for
- * null-http); the load comes from `workers` generator threads on a piscina pool (worker.ts), each
- * with its own LoadGenerator, started on one shared schedule; their reports are merged exactly
- * (merge.ts). embedded-single runs the generator in the main thread with no hop (DirectTransport),
- * for per-operation latency; kv delegates to db-bench (kv.ts).
+ * Threads: the embedded target lives in the main thread (the Database); the load comes from
+ * `workers` generator threads on a piscina pool (worker.ts), each with its own LoadGenerator,
+ * started on one shared schedule; their reports are merged exactly (merge.ts). The null HTTP target
+ * is a process of its own (bench/http/bare-server.ts --raw), so that it takes no event-loop time
+ * from this process. embedded-single runs the generator in the main thread with no hop
+ * (DirectTransport), for per-operation latency; kv delegates to db-bench (kv.ts). Consecutive
+ * embedded phases on the same data share one load (targets.ts EmbeddedTargetPool).
+ *
+ * Secrets (an http target's secret key and session token, and their flags in argv) are redacted
+ * from the result, which users keep and share.
  *
  * Worker threads load the COMPILED worker.js beside this module: from TypeScript sources (vitest),
  * threaded targets need a compiled copy (the tests compile one); embedded-single and kv do not.

@@ -3,9 +3,13 @@
  *
  *   embedded, embedded-single   a Silt Database in this (the main) thread — in memory, in `path`, or
  *                               in a fresh temporary directory removed afterwards — with the
- *                               workload's table created and `recordCount` records loaded.
+ *                               workload's table created and `recordCount` records loaded; on disk
+ *                               the load runs with sync none and unlimited capacity and the database
+ *                               is reopened with the phase's settings. EmbeddedTargetPool keeps it
+ *                               open for the next phase when that phase runs on the same data.
  *   http                        the endpoint's table dropped if present, created, waited ACTIVE,
- *                               and loaded, through a SignedClient of this thread.
+ *                               and loaded, through a SignedClient of this thread (http or https;
+ *                               DynamoDB itself takes seconds to create or drop a table).
  *
  * The load phase is untimed: BatchWriteItem of 25 records, LOAD_CONCURRENCY batches in flight,
  * Unprocessed items resent (after a short pause, as DynamoDB asks) until none is left.
@@ -28,8 +32,9 @@ import { LOAD_BATCH_ITEMS, RequestFactory } from './workloads/requests.js';
 const LOAD_CONCURRENCY = 16;
 const LOAD_RETRY_PAUSE_MS = 20;
 const LOAD_RETRIES_MAX = 1_000;
-const ACTIVE_POLLS_MAX = 300;
-const ACTIVE_POLL_INTERVAL_MS = 100;
+/** Up to 3 minutes: DynamoDB itself usually takes 5–30 s to create or delete a table. */
+const ACTIVE_POLLS_MAX = 900;
+const ACTIVE_POLL_INTERVAL_MS = 200;
 const EMBEDDED_TABLE = 'silt_bench';
 
 type BatchWrite = (input: sdk.BatchWriteItemCommandInput) => Promise<{ UnprocessedItems?: Record<string, unknown[]> }>;

@@ -42,7 +42,7 @@ export const DEFAULTS = {
   seed: 301,
 } as const;
 
-export const USAGE = `usage: npm run bench -- [flags]     (or: node dist/bench/lsm/db-bench.js [flags])
+export const USAGE = `usage: npm run bench:db -- [flags]  (or: node dist/bench/lsm/db-bench.js [flags])
 
   --num N                     entries per database (default ${DEFAULTS.num.toLocaleString('en-US')})
   --reads N                   point reads per read workload (default: --num)

@@ -1,7 +1,7 @@
 /**
  * db-bench: LevelDB's db_bench workloads run against Silt's Store, LevelDB (classic-level) and LMDB
  * (lmdb-js) in one process, one engine at a time, printed side by side with Silt's ratios and the
- * project's performance targets. `npm run bench -- --help` lists the flags; bench/README.md explains
+ * project's performance targets. `npm run bench:db -- --help` lists the flags; bench/README.md explains
  * every workload and mode.
  *
  * Output: the tables on stdout; progress on stderr only when it is a terminal; a JSON report in

@@ -10,17 +10,24 @@ Usage:
 Target:
   --target <kind>          embedded (default: a Silt Database in this process, fed by worker threads),
                            embedded-single (no threads: per-operation latency), http, kv, null
-  --endpoint-url <url>     an http:// DynamoDB endpoint (implies --target http): silt serve,
-                           DynamoDB Local, dynalite, ScyllaDB Alternator (plain HTTP/1.1 only)
-  --region <name>          SigV4 region (default us-east-1)
-  --access-key <id>        SigV4 credentials (default silt / silt)
-  --secret-key <secret>
+  --endpoint-url <url>     an http:// or https:// DynamoDB endpoint (implies --target http): silt serve,
+                           DynamoDB Local, dynalite, ScyllaDB Alternator, DynamoDB itself
+                           (https://dynamodb.<region>.amazonaws.com). The endpoint's table silt_bench
+                           is dropped, created on demand (PAY_PER_REQUEST) and loaded first
+  --region <name>          SigV4 region (default: the one an AWS endpoint names, else $AWS_REGION or
+                           $AWS_DEFAULT_REGION, else us-east-1)
+  --access-key <id>        SigV4 credentials (default $AWS_ACCESS_KEY_ID / $AWS_SECRET_ACCESS_KEY /
+  --secret-key <secret>    $AWS_SESSION_TOKEN when both keys are set, else silt / silt); secrets are
+  --session-token <token>  never written to the result files
   --in-memory              embedded: keep the database in memory (default: on disk in a temp dir)
   --sync <none|always>     embedded: WAL sync (default none; durable-write always syncs)
+  --capacity <mode>        embedded: unlimited (default: the engine's own speed) or modelled
+                           (DynamoDB's on-demand capacity model: throttles counted apart)
 
 Workload:
   --workload <name>        ycsb-a … ycsb-f (or a … f), hot-key, durable-write, query-heavy, large-item
-  --records <n>            records loaded before measuring (untimed)
+  --records <n>            records loaded before measuring (untimed; consecutive phases on the same
+                           data share one load, as YCSB runs A, B, C after one load)
   --fields <n>             attributes per item (default 10)
   --field-bytes <n>        bytes per attribute (default 100)
   --distribution <name>    zipfian (0.99), latest, uniform, hot-key
@@ -38,7 +45,8 @@ Load:
   --interval <time>        timeline resolution (default 1s)
   --seed <n>               seed of keys and operation mix
   --name <text>            the phase's name in the report
-  --no-self-check          skip measuring the generator against a null target first
+  --no-self-check          skip measuring the generator against a null target first (the default suite
+                           measures both the embedded channel and HTTP; a run from flags, its own)
 
 Output:
   --format <table|json>    stdout: the table (default) or the result JSON; progress goes to stderr, on a TTY only
@@ -60,6 +68,9 @@ Examples:
   silt bench --workload ycsb-a --rate 20k --workers 2    # open loop at 20,000 requests/s
   silt bench --target embedded-single --workload ycsb-c --duration 5s
   silt bench --endpoint-url http://127.0.0.1:8000 --workload ycsb-a            # silt serve, DynamoDB Local
+  silt bench --endpoint-url https://dynamodb.eu-west-1.amazonaws.com --workload ycsb-b --rate 500 --records 10k
+                                                          # DynamoDB itself, keys from $AWS_ACCESS_KEY_ID…
+  silt bench --workload hot-key --capacity modelled       # throttling as DynamoDB would
   silt bench --config suite.json --threshold 'p99<5ms' --threshold 'errors=0'   # CI
   silt bench compare data/bench/before.json data/bench/after.json
 `;
