@@ -275,12 +275,35 @@ export class Database {
       // (The clock is read only when a transition is pending at all.)
       const nextTransitionMs = nextTransitionAtMs(this.context);
       if (nextTransitionMs !== Number.POSITIVE_INFINITY && this.context.clock.now() >= nextTransitionMs) {
-        return advanceStatuses(this.context).then(operation) as Promise<T>;
+        return advanceStatuses(this.context).then(() => this.#answer<T>(operation));
       }
-      return Promise.resolve(operation()) as Promise<T>;
+      return this.#answer<T>(operation);
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  /**
+   * Runs `operation` and holds its answer (result or error) until every in-flight write its
+   * synchronous part read through the write coordinator is durable (write-coordinator.ts): no
+   * answer rests on a state that reads cannot see yet or that a crash could undo.
+   */
+  #answer<T>(operation: () => Promise<Record<string, unknown>> | Record<string, unknown>): Promise<T> {
+    const coordinator = this.context.coordinator;
+    coordinator.takeObserved(); // whatever internal work read before this operation is not its concern
+    let result: Promise<Record<string, unknown>> | Record<string, unknown>;
+    try {
+      result = operation();
+    } catch (error) {
+      const observed = coordinator.takeObserved();
+      return observed === undefined ? Promise.reject(error) : observed.then(() => Promise.reject(error));
+    }
+    const observed = coordinator.takeObserved();
+    if (observed === undefined) return Promise.resolve(result) as Promise<T>;
+    return Promise.resolve(result).then(
+      (value) => observed.then(() => value as T),
+      (error: unknown) => observed.then(() => Promise.reject(error)),
+    );
   }
 }
 

@@ -13,10 +13,22 @@
  * of its items gets TransactionConflictException, and another transaction touching it is cancelled
  * with reason TransactionConflict — as DynamoDB documents for items in an ongoing transaction.
  *
+ * A decision taken on the overlay must not be acknowledged before what it saw is durable: a
+ * conditional write that fails because of an in-flight write, or a delete of an item an in-flight
+ * delete removed (which submits nothing), would otherwise answer from a state a read cannot see yet
+ * — and that a crash could still undo. So `read` remembers, when it returns an in-flight value, the
+ * newest submitted batch; the Database takes it (`takeObserved`) right after an operation's
+ * synchronous part and holds the answer until that batch is durable (found by the concurrency
+ * fuzzer: fuzz/concurrency). Group commit makes batches durable in submission order, so the newest
+ * batch covers every one the operation saw. An operation that submits its own batch waits for that
+ * anyway; the extra wait costs nothing then.
+ *
  * Invariants:
  * 1. An overlay entry exists exactly while at least one submitted write to that key is in flight;
  *    its value is the last submitted one (null for a delete).
  * 2. `read` returns what the store will hold once every submitted write is durable.
+ * 3. `takeObserved` returns a batch at least as new as every in-flight write `read` returned since
+ *    the previous call.
  */
 import type { Store } from '../lsm/store.js';
 import type { WriteOp } from '../lsm/write-batch.js';
@@ -41,6 +53,10 @@ export class WriteCoordinator {
    * strings cost ~200 ns each to build, four times per write; a hash and a byte compare are ~20 ns.)
    */
   readonly #pending = new Map<number, Pending>();
+  /** Durability of the newest submitted batch. */
+  #newest: Promise<void> | undefined;
+  /** Set by `read` when it returned an in-flight value; cleared by takeObserved. */
+  #observed: Promise<void> | undefined;
 
   constructor(
     private readonly store: Store,
@@ -70,9 +86,22 @@ export class WriteCoordinator {
   read(key: Uint8Array): Uint8Array | undefined {
     if (this.#pending.size > 0) {
       const pending = this.#find(key, hash32(key));
-      if (pending !== undefined) return pending.value ?? undefined;
+      if (pending !== undefined) {
+        this.#observed = this.#newest;
+        return pending.value ?? undefined;
+      }
     }
     return this.store.get(key);
+  }
+
+  /**
+   * The durability of the newest batch submitted when `read` last returned an in-flight value since
+   * the previous call (undefined when it returned none), and forgets it. Rejects as that batch does.
+   */
+  takeObserved(): Promise<void> | undefined {
+    const observed = this.#observed;
+    this.#observed = undefined;
+    return observed;
   }
 
   /** True while a transaction that writes `key` is in flight. */
@@ -104,7 +133,7 @@ export class WriteCoordinator {
         if (pending.inFlight === 0) this.#remove(pending);
       }
     };
-    return this.store.write(ops).then(
+    const durable = this.store.write(ops).then(
       () => {
         settle();
         this.onDurable();
@@ -114,5 +143,7 @@ export class WriteCoordinator {
         throw error;
       },
     );
+    this.#newest = durable;
+    return durable;
   }
 }

@@ -20,7 +20,7 @@ import { MemoryFileSystem } from '../../engine/vfs/memory.js';
 import type { Campaign, CampaignOptions, CampaignResult } from '../campaign.js';
 import { errorText } from '../api/check.js';
 import { GatedFileSystem } from './gated-fs.js';
-import { clientOp, KNOWN_BUG_CONDITION_SEES_UNACKNOWLEDGED_WRITE, LIST_TABLE, opText, REGISTER_TABLE, runHistory, type ClientOp, type ConcurrencyTarget, type HistoryVerdict } from './workload.js';
+import { clientOp, LIST_TABLE, opText, REGISTER_TABLE, runHistory, type ClientOp, type ConcurrencyTarget, type HistoryVerdict } from './workload.js';
 
 export const HISTORY_OPERATIONS_MAX = 14;
 const PROGRESS_INTERVAL_MS = 250;
@@ -31,8 +31,6 @@ export interface ConcurrencyCampaignOptions {
   ciBudget?: { runs?: number; timeMs?: number };
   /** Wraps the target (proof of power: a database that skips per-item ordering or reads stale values). */
   wrapTarget?: (target: ConcurrencyTarget, scheduler: fc.Scheduler) => ConcurrencyTarget;
-  /** Fail on the known bug too (workload.ts); by default its histories are counted. */
-  strict?: boolean;
 }
 
 interface ConcurrencyReplay {
@@ -42,7 +40,7 @@ interface ConcurrencyReplay {
   order: number[];
 }
 
-async function historyOn(scheduler: fc.Scheduler, ops: readonly ClientOp[], wrap: ConcurrencyCampaignOptions['wrapTarget'], strict: boolean): Promise<HistoryVerdict & { gatedOperations: number }> {
+async function historyOn(scheduler: fc.Scheduler, ops: readonly ClientOp[], wrap: ConcurrencyCampaignOptions['wrapTarget']): Promise<HistoryVerdict & { gatedOperations: number }> {
   const fs = new GatedFileSystem(new MemoryFileSystem());
   const db = await Database.open({ env: { fs, clock: new ManualClock(1_700_000_000_000), random: new SeededRandom(1) }, memtableBytes: MEMTABLE_BYTES_MIN, ttlSweepIntervalMs: 0 });
   try {
@@ -61,7 +59,7 @@ async function historyOn(scheduler: fc.Scheduler, ops: readonly ClientOp[], wrap
     };
     const target = wrap?.(base, scheduler) ?? base;
     fs.setGate((label) => scheduler.schedule(Promise.resolve(), label).then(() => undefined));
-    const verdict = await runHistory(target, scheduler, ops, strict);
+    const verdict = await runHistory(target, scheduler, ops);
     // Let background flushes and compactions through, then drain what is still waiting.
     fs.setGate(undefined);
     await scheduler.waitIdle();
@@ -80,21 +78,19 @@ function script(ops: readonly ClientOp[], schedulerReport: string): string {
 export function createConcurrencyCampaign(config: ConcurrencyCampaignOptions = {}): Campaign {
   const name = config.name ?? 'concurrency';
   const ciBudget = config.ciBudget ?? CI_BUDGET;
-  const strict = config.strict === true;
 
   async function run(options: CampaignOptions): Promise<CampaignResult> {
     const startedMs = performance.now();
-    const counts: Record<string, number> = { histories: 0, operations: 0, registerOperations: 0, transactions: 0, conflicts: 0, gatedFileOperations: 0, [`knownBug.${KNOWN_BUG_CONDITION_SEES_UNACKNOWLEDGED_WRITE}`]: 0 };
+    const counts: Record<string, number> = { histories: 0, operations: 0, registerOperations: 0, transactions: 0, conflicts: 0, gatedFileOperations: 0 };
     let lastProgressMs = startedMs;
     const property = fc.asyncProperty(fc.scheduler(), fc.array(clientOp, { minLength: 2, maxLength: HISTORY_OPERATIONS_MAX, size: 'max' }), async (scheduler, ops) => {
-      const verdict = await historyOn(scheduler, ops, config.wrapTarget, strict);
+      const verdict = await historyOn(scheduler, ops, config.wrapTarget);
       counts['histories']!++;
       counts['operations']! += verdict.counts.operations;
       counts['registerOperations']! += verdict.counts.registerOps;
       counts['transactions']! += verdict.counts.transactions;
       counts['conflicts']! += verdict.counts.conflicts;
       counts['gatedFileOperations']! += verdict.gatedOperations;
-      counts[`knownBug.${KNOWN_BUG_CONDITION_SEES_UNACKNOWLEDGED_WRITE}`]! += verdict.counts.knownBugConditionSeesUnacknowledgedWrite;
       const now = performance.now();
       if (options.onProgress !== undefined && now - lastProgressMs >= PROGRESS_INTERVAL_MS) {
         lastProgressMs = now;
@@ -137,7 +133,7 @@ export function createConcurrencyCampaign(config: ConcurrencyCampaignOptions = {
       const diverged = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`replay did not finish in ${REPLAY_TIMEOUT_MS} ms: the recorded scheduler order no longer fits`)), REPLAY_TIMEOUT_MS);
       });
-      verdict = await Promise.race([historyOn(scheduler, data.ops, config.wrapTarget, strict), diverged]);
+      verdict = await Promise.race([historyOn(scheduler, data.ops, config.wrapTarget), diverged]);
       message = verdict.problem;
     } catch (error) {
       message = errorText(error);
@@ -161,5 +157,3 @@ const CI_BUDGET: { runs?: number; timeMs?: number } = { runs: 3000 };
 
 export const concurrencyCampaign: Campaign = createConcurrencyCampaign();
 
-/** The same campaign failing on the known bug too: run it to check a fix (`silt fuzz concurrency-strict`). */
-export const concurrencyStrictCampaign: Campaign = createConcurrencyCampaign({ name: 'concurrency-strict', strict: true });

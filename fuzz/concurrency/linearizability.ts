@@ -35,27 +35,16 @@ export interface TimedOp<T> {
 
 export const OPERATIONS_MAX = 60;
 
-export interface CheckOptions {
-  /**
-   * Writes observe nothing: a write's or delete's returned old value and a compare-and-set's
-   * condition are ignored (a successful one still writes; a failed one changes nothing); reads are
-   * checked as always. The campaign uses this only to attribute a failure to a known bug (writes
-   * that observe state reads cannot see yet); the strict check never sets it.
-   */
-  writesObserveNothing?: boolean;
-}
-
 /** The value after `op` from `value`, or null when `op`'s observed result is impossible from `value`. */
-function step(value: RegisterValue, op: RegisterOp, options: CheckOptions): { next: RegisterValue } | null {
-  const blind = options.writesObserveNothing === true;
+function step(value: RegisterValue, op: RegisterOp): { next: RegisterValue } | null {
   switch (op.kind) {
     case 'write':
-      return blind || op.old === value ? { next: op.value } : null;
+      return op.old === value ? { next: op.value } : null;
     case 'delete':
-      return blind || op.old === value ? { next: undefined } : null;
+      return op.old === value ? { next: undefined } : null;
     case 'cas':
-      if (op.ok) return blind || value === op.expected ? { next: op.value } : null;
-      return blind || value !== op.expected ? { next: value } : null;
+      if (op.ok) return value === op.expected ? { next: op.value } : null;
+      return value !== op.expected ? { next: value } : null;
     case 'read':
       return op.value === value ? { next: value } : null;
   }
@@ -67,7 +56,7 @@ export interface LinearizabilityResult {
   order: string[];
 }
 
-export function checkRegisterHistory(history: readonly TimedOp<RegisterOp>[], initial: RegisterValue = undefined, options: CheckOptions = {}): LinearizabilityResult {
+export function checkRegisterHistory(history: readonly TimedOp<RegisterOp>[], initial: RegisterValue = undefined): LinearizabilityResult {
   if (history.length > OPERATIONS_MAX) throw new Error(`linearizability: ${history.length} operations is more than ${OPERATIONS_MAX}`);
   const ops = [...history].sort((a, b) => a.invokedAt - b.invokedAt);
   const n = ops.length;
@@ -87,7 +76,7 @@ export function checkRegisterHistory(history: readonly TimedOp<RegisterOp>[], in
     for (let i = 0; i < n; i++) {
       const bit = 1n << BigInt(i);
       if ((done & bit) !== 0n || ops[i]!.invokedAt > horizon) continue;
-      const result = step(value, ops[i]!.op, options);
+      const result = step(value, ops[i]!.op);
       if (result === null) continue;
       order.push(i);
       if (order.length > best.length) best = [...order];
