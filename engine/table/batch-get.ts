@@ -85,7 +85,7 @@ function prepare(context: TableContext, input: Input): TableRequest[] {
     const seen = new Set<string>();
     const keys: Item[] = [];
     for (const rawKey of request['Keys'] as unknown[]) {
-      const key = validateKey(rawKey, table.schema);
+      const key = validateKey(rawKey ?? {}, table.schema); // null is an empty key map (validation/batch.ts)
       const identity = keyIdentity(table.itemKey(key));
       if (seen.has(identity)) throw new ValidationException(DUPLICATE_KEYS_MESSAGE);
       seen.add(identity);

@@ -5,6 +5,10 @@
  * with no await in between (write-coordinator.ts): single-item writes are serializable. A write
  * resolves once durable. Reads (GetItem) see durable state.
  *
+ * Checks, in the service's order: the request's shape and table-independent rules
+ * (request-validation.ts: SerializationException, then ValidationException), the table, the key or
+ * item against its schema, then the expressions.
+ *
  * Capacity (admission.ts): each operation admits on its item's partition before it reads or checks
  * anything, so a throttled request changes nothing; a write admits its GSI entries once the mutation
  * is known and is charged (same units as its ConsumedCapacity) when it is decided, before the submit,
@@ -14,7 +18,7 @@ import type { Item } from '../model/attribute-value.js';
 import { ValidationException } from '../model/errors.js';
 import { checkItemSize, itemSizeBytes, ITEM_SIZE_TO_UPDATE_MESSAGE } from '../model/item-size.js';
 import type { SizedItem } from '../model/item-codec.js';
-import { validateItem, validateItemKeys, validateKey } from '../model/validate.js';
+import { checkKey, validateItemKeys } from '../model/validate.js';
 import { applyUpdate, evaluateCondition, project } from '../expressions/index.js';
 import { CapacityMeter, readUnitsForItem, writeUnitsForItem, type ReturnConsumedCapacity } from './capacity.js';
 import type { TableContext } from './context.js';
@@ -25,6 +29,7 @@ import type { Table } from './table.js';
 import { indexWriteUnits } from './capacity.js';
 import { checkItemCollectionGrowth, itemCollectionBytes, itemCollectionMetricsOf } from './item-collections.js';
 import { admitIndexWritesOrThrow, admitReadOrThrow, admitWriteOrThrow, chargeFailedWrite, chargeRead, chargeWriteTicket } from './admission.js';
+import { validateDeleteItemRequest, validateGetItemRequest, validatePutItemRequest, validateUpdateItemRequest } from './request-validation.js';
 
 type Output = Record<string, unknown>;
 
@@ -85,11 +90,12 @@ function failCondition(old: Item | undefined, onFailure: 'ALL_OLD' | 'NONE'): ne
   throw new ConditionalCheckFailedException(onFailure === 'ALL_OLD' && old !== undefined ? old : undefined);
 }
 
-export async function putItem(context: TableContext, input: Input): Promise<Output> {
+export async function putItem(context: TableContext, raw: unknown): Promise<Output> {
+  const input = validatePutItemRequest(raw) as unknown as Input; // the SDK shape, validated
   const table = context.requireTable(input['TableName']);
   const returnValues = choice(input, 'ReturnValues', ['NONE', 'ALL_OLD'], 'NONE', 'ReturnValues can only be ALL_OLD or NONE');
   const onFailure = returnValuesOnFailure(input);
-  const item = validateItem(input['Item']);
+  const item = input['Item'] as Item; // validated and canonical
   validateItemKeys(item, table.schema, table.maintainedIndexSchemas);
   const newSize = checkItemSize(item);
   const { condition } = compileRequest('PutItem', input);
@@ -119,11 +125,12 @@ export async function putItem(context: TableContext, input: Input): Promise<Outp
   return withCapacity(withCollectionMetrics(output, context, table, input, item), meter, table);
 }
 
-export async function deleteItem(context: TableContext, input: Input): Promise<Output> {
+export async function deleteItem(context: TableContext, raw: unknown): Promise<Output> {
+  const input = validateDeleteItemRequest(raw) as unknown as Input; // the SDK shape, validated
   const table = context.requireTable(input['TableName']);
   const returnValues = choice(input, 'ReturnValues', ['NONE', 'ALL_OLD'], 'NONE', 'ReturnValues can only be ALL_OLD or NONE');
   const onFailure = returnValuesOnFailure(input);
-  const keyItem = validateKey(input['Key'], table.schema);
+  const keyItem = checkKey(input['Key'] as Item, table.schema);
   const { condition } = compileRequest('DeleteItem', input);
   const meter = new CapacityMeter(returnConsumedCapacity(input));
   const key = table.itemKey(keyItem);
@@ -151,7 +158,8 @@ export async function deleteItem(context: TableContext, input: Input): Promise<O
   return withCapacity(withCollectionMetrics(output, context, table, input, keyItem), meter, table);
 }
 
-export async function updateItem(context: TableContext, input: Input): Promise<Output> {
+export async function updateItem(context: TableContext, raw: unknown): Promise<Output> {
+  const input = validateUpdateItemRequest(raw) as unknown as Input; // the SDK shape, validated
   const table = context.requireTable(input['TableName']);
   const returnValues = choice(
     input,
@@ -161,7 +169,7 @@ export async function updateItem(context: TableContext, input: Input): Promise<O
     'ReturnValues can only be ALL_OLD, UPDATED_OLD, ALL_NEW, UPDATED_NEW or NONE',
   );
   const onFailure = returnValuesOnFailure(input);
-  const keyItem = validateKey(input['Key'], table.schema);
+  const keyItem = checkKey(input['Key'] as Item, table.schema);
   const { condition, update, legacyUpdate } = compileRequest('UpdateItem', input, table.keyAttributeNames);
   const meter = new CapacityMeter(returnConsumedCapacity(input));
   const key = table.itemKey(keyItem);
@@ -193,10 +201,11 @@ export async function updateItem(context: TableContext, input: Input): Promise<O
   return withCapacity(withCollectionMetrics(output, context, table, input, keyItem), meter, table);
 }
 
-export function getItem(context: TableContext, input: Input): Output {
+export function getItem(context: TableContext, raw: unknown): Output {
+  const input = validateGetItemRequest(raw) as unknown as Input; // the SDK shape, validated
   const table = context.requireTable(input['TableName']);
   const consistent = input['ConsistentRead'] === true;
-  const keyItem = validateKey(input['Key'], table.schema);
+  const keyItem = checkKey(input['Key'] as Item, table.schema);
   const { projection } = compileRequest('GetItem', input);
   const meter = new CapacityMeter(returnConsumedCapacity(input));
   const key = table.itemKey(keyItem);

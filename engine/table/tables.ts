@@ -17,6 +17,8 @@ import { resourceNotFound, tableInUse } from './errors.js';
 import type { Input } from './expressions-of.js';
 import type { Table } from './table.js';
 import { createMaps } from './admission.js';
+import { validateListTablesRequest } from './request-validation.js';
+import { LIST_TABLES_LIMIT_MAX } from '../limits.js';
 
 type Output = Record<string, unknown>;
 
@@ -209,19 +211,12 @@ export async function describeTable(context: TableContext, input: Input): Promis
   return { Table: render(context, table.record, tableStatistics(context, table)) };
 }
 
-export async function listTables(context: TableContext, input: Input): Promise<Output> {
+export async function listTables(context: TableContext, raw: unknown): Promise<Output> {
+  const input = validateListTablesRequest(raw); // shape, Limit 1..100, the start name's pattern
   await advanceStatuses(context);
-  const limitInput = input['Limit'];
-  if (limitInput !== undefined && (typeof limitInput !== 'number' || !Number.isInteger(limitInput))) {
-    throw new ValidationException('Invalid type for parameter Limit');
-  }
-  const limit = limitInput ?? 100;
-  if (limit < 1 || limit > 100) {
-    const constraint = limit < 1 ? 'Member must have value greater than or equal to 1' : 'Member must have value less than or equal to 100';
-    throw new ValidationException(`1 validation error detected: Value '${limit}' at 'limit' failed to satisfy constraint: ${constraint}`);
-  }
-  const start = input['ExclusiveStartTableName'];
-  const names = context.catalog.names().filter((name) => typeof start !== 'string' || name > start);
+  const limit = input.Limit ?? LIST_TABLES_LIMIT_MAX;
+  const start = input.ExclusiveStartTableName;
+  const names = context.catalog.names().filter((name) => start === undefined || name > start);
   const page = names.slice(0, limit);
   const output: Output = { TableNames: page };
   if (names.length > limit) output['LastEvaluatedTableName'] = page[page.length - 1];

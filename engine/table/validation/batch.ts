@@ -40,6 +40,8 @@ export const DUPLICATE_KEYS_MESSAGE = 'Provided list of item keys contains dupli
 export const BATCH_GET_TOO_MANY_MESSAGE = 'Too many items requested for the BatchGetItem call';
 export const BATCH_WRITE_TOO_MANY_MESSAGE = 'Too many items requested for the BatchWriteItem call';
 
+const EMPTY_KEY: Readonly<Record<string, never>> = Object.freeze({});
+
 const TABLE_KEYS = { lengthMax: TABLE_NAME_LENGTH_MAX, lengthMin: TABLE_NAME_LENGTH_MIN, regex: NAME_PATTERN, arn: true };
 
 const BATCH_GET: Record<string, Spec> = {
@@ -87,7 +89,9 @@ export function validateBatchGetItemRequest(input: unknown): BatchGetItemInput {
     checkMixing('BatchGetItem', request);
     const seen = new Set<string>();
     for (const key of request['Keys'] as unknown[]) {
-      const fingerprint = keyFingerprint(checkValues(key));
+      // A null element where a map belongs is an empty map (as a null value is an empty value): it
+      // matches no key schema, which the caller reports once it has the table.
+      const fingerprint = keyFingerprint(checkValues(key ?? EMPTY_KEY));
       if (seen.has(fingerprint)) throw new ValidationException(DUPLICATE_KEYS_MESSAGE);
       seen.add(fingerprint);
       keyCount++;

@@ -9,7 +9,7 @@
  */
 import type { AttributeValue, Item } from '../../model/attribute-value.js';
 import { ValidationException } from '../../model/errors.js';
-import { base64 } from '../../model/validate.js';
+import { base64, checkAttributeName } from '../../model/validate.js';
 import {
   checkLegacyMix,
   translateAttributesToGet,
@@ -108,10 +108,14 @@ function raise(deferred: Deferred, prefix: string): never {
   throw new ValidationException(prefix + deferred.error.message, { cause: deferred.error });
 }
 
-/** A decoded map of attribute values: throws the first held-back value error, in key order. */
+/**
+ * A decoded map of attribute values: throws the first over-long name or held-back value error, in
+ * key order (nested names were checked with their values).
+ */
 export function checkValues(map: unknown, prefix = ''): Item {
   const entries = map as Json; // decoded by a Map<AttributeValue> spec
   for (const key in entries) {
+    checkAttributeName(key);
     const value = entries[key];
     if (value instanceof Deferred) raise(value, prefix);
   }
