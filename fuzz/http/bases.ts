@@ -141,7 +141,7 @@ export const BASES: readonly BaseRequest[] = [
   { name: 'UpdateTable/missing', operation: 'UpdateTable', kind: 'inert', outcome: 'ResourceNotFoundException', body: { TableName: MISSING_TABLE, AttributeDefinitions: [{ AttributeName: 'h', AttributeType: 'S' }], GlobalSecondaryIndexUpdates: [{ Create: { IndexName: 'byH', KeySchema: [{ AttributeName: 'h', KeyType: 'HASH' }], Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['a'] } } }], BillingMode: 'PAY_PER_REQUEST' } },
   { name: 'DeleteTable/missing', operation: 'DeleteTable', kind: 'inert', outcome: 'ResourceNotFoundException', body: { TableName: MISSING_TABLE } },
   { name: 'DescribeTable', operation: 'DescribeTable', kind: 'inert', outcome: 'OK', body: { TableName: FIXTURE_TABLE } },
-  { name: 'ListTables', operation: 'ListTables', kind: 'inert', outcome: 'OK', body: { Limit: 10, ExclusiveStartTableName: 'a' } },
+  { name: 'ListTables', operation: 'ListTables', kind: 'inert', outcome: 'OK', body: { Limit: 10, ExclusiveStartTableName: 'aaa' } },
   { name: 'DescribeLimits', operation: 'DescribeLimits', kind: 'inert', outcome: 'OK', body: {} },
   { name: 'UpdateTimeToLive/missing', operation: 'UpdateTimeToLive', kind: 'inert', outcome: 'ResourceNotFoundException', body: { TableName: MISSING_TABLE, TimeToLiveSpecification: { Enabled: true, AttributeName: 'ttl' } } },
   { name: 'DescribeTimeToLive', operation: 'DescribeTimeToLive', kind: 'inert', outcome: 'OK', body: { TableName: FIXTURE_TABLE } },

@@ -21,7 +21,6 @@ import { bodySizeCases, limitCases } from './limits.js';
 import { baseCases, mutationCase, mutationChoices } from './mutations.js';
 import { checkResponse, outcomeOf, type WireResponse } from './oracle.js';
 import { socketOnlyChoices, transportCase, transportChoices } from './transport.js';
-import { knownBugOf } from './known-bugs.js';
 
 export const BATCH_CASES_MAX = 64;
 const CONNECTIONS_PER_SERVER = 16;
@@ -61,8 +60,6 @@ export interface HttpCampaignOptions extends Partial<Omit<HarnessOptions, 'conne
   ciBudget?: { runs?: number; timeMs?: number };
   /** Skip the initial sweep of fixed cases (proof-of-power tests that target the random phase). */
   skipSweep?: boolean;
-  /** Fail on known bugs too (known-bugs.ts); by default they are counted as knownBug.<id>. */
-  strict?: boolean;
 }
 
 class Counter {
@@ -73,7 +70,7 @@ class Counter {
 }
 
 /** Runs one batch and checks it; throws CheckFailure naming the first bad case. */
-async function runBatch(harness: HttpHarness, batch: Batch, counter: Counter, strict: boolean): Promise<void> {
+async function runBatch(harness: HttpHarness, batch: Batch, counter: Counter): Promise<void> {
   counter.add('batches');
   // A second of the manual clock per batch: signatures stay fresh, TTL and capacity time moves.
   harness.clock.advance(1000);
@@ -82,9 +79,7 @@ async function runBatch(harness: HttpHarness, batch: Batch, counter: Counter, st
     const result = outcomeOf(response);
     counter.add(`outcome.${'outcome' in result ? result.outcome : 'problem'}`);
     const problem = checkResponse(c, response);
-    const known = problem === undefined || strict ? undefined : knownBugOf(c, response, problem);
-    if (known !== undefined) counter.add(`knownBug.${known.id}`);
-    else if (problem !== undefined) throw new CheckFailure(`${batch.transport} ${c.label}: ${problem}`);
+    if (problem !== undefined) throw new CheckFailure(`${batch.transport} ${c.label}: ${problem}`);
   };
   const checkHash = (what: string): void => {
     counter.add('stateChecks');
@@ -123,7 +118,6 @@ export function createHttpCampaign(config: HttpCampaignOptions = {}): Campaign {
   const name = config.name ?? 'http';
   const harnessOptions: HarnessOptions = { connectionsPerServer: CONNECTIONS_PER_SERVER, ...(config.wrapDatabase === undefined ? {} : { wrapDatabase: config.wrapDatabase }), ...(config.wrapResponse === undefined ? {} : { wrapResponse: config.wrapResponse }) };
   const ciBudget = config.ciBudget ?? CI_BUDGET;
-  const strict = config.strict === true;
 
   async function run(options: CampaignOptions): Promise<CampaignResult> {
     const startedMs = performance.now();
@@ -141,7 +135,7 @@ export function createHttpCampaign(config: HttpCampaignOptions = {}): Campaign {
       for (const transport of ['in-process', 'socket'] as const) {
         const batch: Batch = { transport, cases: fixed };
         try {
-          await runBatch(harness, batch, counter, strict);
+          await runBatch(harness, batch, counter);
         } catch (error) {
           const message = errorText(error);
           const failing = fixed.find((c) => message.includes(c.label));
@@ -153,7 +147,7 @@ export function createHttpCampaign(config: HttpCampaignOptions = {}): Campaign {
     let lastProgressMs = startedMs;
     const property = fc.asyncProperty(batches, async (batch) => {
       try {
-        await runBatch(harness, batch, counter, strict);
+        await runBatch(harness, batch, counter);
       } catch (error) {
         counter.add('keepAliveRetries', harness.socketRetries);
         await harness.close();
@@ -192,7 +186,7 @@ export function createHttpCampaign(config: HttpCampaignOptions = {}): Campaign {
     const harness = await HttpHarness.start(harnessOptions);
     let message: string | undefined;
     try {
-      await runBatch(harness, data.batch, counter, strict);
+      await runBatch(harness, data.batch, counter);
     } catch (error) {
       message = errorText(error);
     }
@@ -207,6 +201,3 @@ export function createHttpCampaign(config: HttpCampaignOptions = {}): Campaign {
 const CI_BUDGET: { runs?: number; timeMs?: number } = { runs: 1800 };
 
 export const httpCampaign: Campaign = createHttpCampaign();
-
-/** The same campaign failing on known bugs too: run it to check a fix (`silt fuzz http-strict`). */
-export const httpStrictCampaign: Campaign = createHttpCampaign({ name: 'http-strict', strict: true });
