@@ -55,15 +55,15 @@ export class HeatSketch {
     this.#random = (seed | 1) >>> 0;
   }
 
-  /** Records the access with probability 1 / HEAT_SAMPLE_ONE_IN. */
-  offer(key: Uint8Array, units: number, nowMs: number): void {
+  /** Records the access to the key suffix `key[keyOffset..]` with probability 1 / HEAT_SAMPLE_ONE_IN. */
+  offer(key: Uint8Array, units: number, nowMs: number, keyOffset = 0): void {
     let x = this.#random;
     x ^= x << 13;
     x ^= x >>> 17;
     x ^= x << 5;
     this.#random = x >>> 0;
     if (!oneIn(this.#random, HEAT_SAMPLE_ONE_IN)) return;
-    this.record({ key: key.slice(), units, atMs: nowMs });
+    this.record({ key: key.slice(keyOffset), units, atMs: nowMs });
   }
 
   /** Records a sample unconditionally (tests, and the manager's own bookkeeping). */

@@ -20,6 +20,12 @@ export function hashOfKey(key: Uint8Array): number {
   return (((key[0] ?? 0) << 24) | ((key[1] ?? 0) << 16) | ((key[2] ?? 0) << 8) | (key[3] ?? 0)) >>> 0;
 }
 
+/** hashOfKey of the suffix key[keyOffset..], read in place (the hot path's storage keys carry a prefix). */
+export function hashOfKeyAt(key: Uint8Array, keyOffset: number): number {
+  const o = keyOffset;
+  return (((key[o] ?? 0) << 24) | ((key[o + 1] ?? 0) << 16) | ((key[o + 2] ?? 0) << 8) | (key[o + 3] ?? 0)) >>> 0;
+}
+
 /** The 4-byte boundary key of hash `h` (0 <= h < 2^32). */
 export function hashBoundary(h: number): Uint8Array {
   assert(Number.isInteger(h) && h >= 0 && h < HASH_SPACE, 'a hash is a 32-bit unsigned integer');

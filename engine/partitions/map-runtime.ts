@@ -33,7 +33,7 @@ import {
 import { adjustBoosts, type ControlledPartition } from './adaptive-controller.js';
 import { BurstingBuckets } from './burst.js';
 import { HeatSketch } from './heat-sketch.js';
-import { hashOfKey } from './key-space.js';
+import { hashOfKeyAt } from './key-space.js';
 import { OnDemandTracker } from './on-demand.js';
 import { oneIn } from './one-in.js';
 import { PartitionLookup } from './partition-lookup.js';
@@ -225,18 +225,20 @@ export class MapRuntime {
     }
   }
 
-  lookup(key: Uint8Array): PartitionState {
-    return this.states[this.#lookup.find(key)]!;
+  /** The state of the partition holding the key suffix key[keyOffset..]. */
+  lookup(key: Uint8Array, keyOffset = 0): PartitionState {
+    return this.states[this.#lookup.find(key, keyOffset)]!;
   }
 
   indexOf(state: PartitionState): number {
     return this.states.indexOf(state);
   }
 
-  admit(kindName: AccessKind, key: Uint8Array, nowMs: number): PartitionState | Throttle {
+  /** Admits a request on the key suffix key[keyOffset..] (see PartitionManager.admit). */
+  admit(kindName: AccessKind, key: Uint8Array, keyOffset: number, nowMs: number): PartitionState | Throttle {
     const kind = kindName === 'read' ? this.read : this.write;
     if (nowMs >= kind.tickDueMs) this.#tick(kind, nowMs);
-    const state = this.lookup(key);
+    const state = this.lookup(key, keyOffset);
     const lane = kindName === 'read' ? state.read : state.write;
     if (nowMs >= lane.window.rollDueMs) this.#rollLane(lane, kind, state, nowMs);
     const onDemand = kind.onDemand;
@@ -259,9 +261,10 @@ export class MapRuntime {
     return state.throttle(exception, reason);
   }
 
-  charge(admitted: PartitionState, kindName: AccessKind, units: number, key: Uint8Array, nowMs: number): void {
+  /** Debits a request on the key suffix key[keyOffset..] (see PartitionManager.charge). */
+  charge(admitted: PartitionState, kindName: AccessKind, units: number, key: Uint8Array, keyOffset: number, nowMs: number): void {
     const kind = kindName === 'read' ? this.read : this.write;
-    const state = admitted.retired ? this.lookup(key) : admitted;
+    const state = admitted.retired ? this.lookup(key, keyOffset) : admitted;
     const lane = kindName === 'read' ? state.read : state.write;
     if (nowMs >= kind.tickDueMs) this.#tick(kind, nowMs);
     if (nowMs >= lane.window.rollDueMs) this.#rollLane(lane, kind, state, nowMs);
@@ -276,8 +279,8 @@ export class MapRuntime {
     if (units > 0) lane.lastUnits = units;
     // The top-keys sketch sees one charge in TOP_KEYS_SAMPLE_ONE_IN, weighted up to stay unbiased: a
     // take-over (a miss on a full sketch) copies the key and scans the counters, too dear per request.
-    if (oneIn(state.nextRandom(), TOP_KEYS_SAMPLE_ONE_IN)) state.topKeys.add(hashOfKey(key), units * TOP_KEYS_SAMPLE_ONE_IN, key);
-    if (lane.hotSinceMs !== undefined) state.heat.offer(key, units, nowMs);
+    if (oneIn(state.nextRandom(), TOP_KEYS_SAMPLE_ONE_IN)) state.topKeys.add(hashOfKeyAt(key, keyOffset), units * TOP_KEYS_SAMPLE_ONE_IN, key, keyOffset);
+    if (lane.hotSinceMs !== undefined) state.heat.offer(key, units, nowMs, keyOffset);
   }
 
   /** Rolls the table-level windows and runs the controller when its interval has passed. */

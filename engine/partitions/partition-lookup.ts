@@ -18,7 +18,7 @@
  */
 import { PARTITIONS_PER_MAP_MAX } from '../limits.js';
 import { assert } from '../util/assert.js';
-import { compareBytes } from '../util/bytes.js';
+import { compareByteRanges } from '../util/bytes.js';
 import { hashOfKey } from './key-space.js';
 import { startHashesOf, type PartitionRange } from './partition-map.js';
 
@@ -55,9 +55,13 @@ export class PartitionLookup {
     this.#first = first;
   }
 
-  /** The index of the partition holding `key` (a storage-key suffix). */
-  find(key: Uint8Array): number {
-    const h = key.length >= 4 ? ((key[0]! << 24) | (key[1]! << 16) | (key[2]! << 8) | key[3]!) >>> 0 : hashOfKey(key);
+  /**
+   * The index of the partition holding the key suffix `key[keyOffset..]`: the table layer passes
+   * whole storage keys with the offset of their suffix, so no view is made per request.
+   */
+  find(key: Uint8Array, keyOffset = 0): number {
+    const o = keyOffset;
+    const h = key.length - o >= 4 ? ((key[o]! << 24) | (key[o + 1]! << 16) | (key[o + 2]! << 8) | key[o + 3]!) >>> 0 : hashOfKey(key.subarray(o));
     const slot = h >>> this.#shift;
     const startHashes = this.#startHashes;
     let low = this.#first[slot]!;
@@ -69,7 +73,12 @@ export class PartitionLookup {
     }
     // Starts sharing the key's hash: the last one whose bytes are <= key (the empty first start,
     // hash 0, is <= every key). Rare: only isolated collections and splits inside one.
-    while (low > 0 && startHashes[low] === h && compareBytes(this.#partitions[low]!.start, key) > 0) low--;
+    while (low > 0 && startHashes[low] === h && startAfterKey(this.#partitions[low]!.start, key, o)) low--;
     return low;
   }
+}
+
+/** Whether `start` sorts after the suffix key[keyOffset..], compared in place. */
+function startAfterKey(start: Uint8Array, key: Uint8Array, keyOffset: number): boolean {
+  return compareByteRanges(start, 0, start.length, key, keyOffset, key.length) > 0;
 }

@@ -168,30 +168,34 @@ export class PartitionManager {
     });
   }
 
-  /** SYNC, hot path. Key = storage-key suffix. Unlimited mode: always admits, near-zero cost. */
-  admit(tableId: number, indexId: number, kind: AccessKind, key: Uint8Array): Admission | Throttle {
+  /**
+   * SYNC, hot path. The key is the storage-key suffix key[keyOffset..]: the table layer passes the
+   * whole storage key and the length of its tableId|indexId prefix, so no per-request view is made
+   * (the same holds for charge and noteSize). Unlimited mode: always admits, near-zero cost.
+   */
+  admit(tableId: number, indexId: number, kind: AccessKind, key: Uint8Array, keyOffset = 0): Admission | Throttle {
     if (this.#unlimited) return UNLIMITED;
     const runtime = this.#mapOf(tableId, indexId);
     const nowMs = this.clock.now();
     this.#admitNowMs = nowMs;
-    return runtime.admit(kind, key, nowMs);
+    return runtime.admit(kind, key, keyOffset, nowMs);
   }
 
   /** SYNC: debit actual units after the operation (also feeds heat sketch, top keys, controller). */
-  charge(tableId: number, indexId: number, admission: Admission, kind: AccessKind, units: number, key: Uint8Array): void {
+  charge(tableId: number, indexId: number, admission: Admission, kind: AccessKind, units: number, key: Uint8Array, keyOffset = 0): void {
     if (this.#unlimited) return;
     const runtime = this.#mapOf(tableId, indexId);
     // A ticket is the PartitionState that admit returned (tickets from another manager are a bug).
     // The time is admit's: a request is charged in the second it was admitted, and the hot path
     // reads the clock once (a clock that stepped back is harmless: buckets and windows ignore it).
-    runtime.charge(admission as PartitionState, kind, units, key, this.#admitNowMs);
+    runtime.charge(admission as PartitionState, kind, units, key, keyOffset, this.#admitNowMs);
   }
 
-  /** Approximate bytes added to (or removed from) the partition holding `key`; may split for size. */
-  noteSize(tableId: number, indexId: number, key: Uint8Array, deltaBytes: number): void {
+  /** Approximate bytes added to (or removed from) the partition holding key[keyOffset..]; may split for size. */
+  noteSize(tableId: number, indexId: number, key: Uint8Array, deltaBytes: number, keyOffset = 0): void {
     if (this.#unlimited) return;
     const runtime = this.#mapOf(tableId, indexId);
-    const state = runtime.lookup(key);
+    const state = runtime.lookup(key, keyOffset);
     state.sizeBytes = Math.max(0, state.sizeBytes + deltaBytes);
     if (state.sizeBytes <= this.#splitSizeBytes || state.splitPending) return;
     const index = runtime.indexOf(state);
@@ -202,8 +206,9 @@ export class PartitionManager {
     }
     const range = runtime.map.partitions[index]!;
     const end = endOf(runtime.map, index);
-    if (!runtime.map.hasLsi && compareBytes(key, range.start) > 0 && (end === null || compareBytes(key, end) < 0)) {
-      this.#scheduleSplit(runtime, state, [key.slice()], 'size');
+    const suffix = key.subarray(keyOffset);
+    if (!runtime.map.hasLsi && compareBytes(suffix, range.start) > 0 && (end === null || compareBytes(suffix, end) < 0)) {
+      this.#scheduleSplit(runtime, state, [suffix.slice()], 'size');
     }
   }
 

@@ -65,8 +65,11 @@ export class SpaceSaving {
     return this.#total;
   }
 
-  /** Adds `weight` to `id` (a uint32); `key` is copied as the label only when `id` claims a counter. */
-  add(id: number, weight: number, key: Uint8Array): void {
+  /**
+   * Adds `weight` to `id` (a uint32); `key[keyOffset..]` is copied as the label only when `id`
+   * claims a counter (the offset spares the caller a view of a storage key's suffix).
+   */
+  add(id: number, weight: number, key: Uint8Array, keyOffset = 0): void {
     assert(id === id >>> 0, 'space-saving ids are unsigned 32-bit integers');
     this.#total += weight;
     const table = this.#table;
@@ -84,7 +87,7 @@ export class SpaceSaving {
     if (size < this.capacity) {
       table[position] = size + 1;
       this.#ids[size] = id;
-      this.#setLabel(size, key);
+      this.#setLabel(size, key, keyOffset);
       this.#counts[size] = weight;
       this.#errors[size] = 0;
       this.#size = size + 1;
@@ -96,7 +99,7 @@ export class SpaceSaving {
     this.#remove(this.#ids[min]!);
     this.#insert(id, min);
     this.#ids[min] = id;
-    this.#setLabel(min, key);
+    this.#setLabel(min, key, keyOffset);
     this.#errors[min] = counts[min]!;
     counts[min] = counts[min]! + weight;
   }
@@ -145,15 +148,16 @@ export class SpaceSaving {
     table[hole] = 0;
   }
 
-  #setLabel(slot: number, key: Uint8Array): void {
+  #setLabel(slot: number, key: Uint8Array, keyOffset: number): void {
+    const length = key.length - keyOffset;
     let buffer = this.#labels[slot];
-    if (buffer === undefined || buffer.length < key.length) {
-      buffer = new Uint8Array(key.length);
+    if (buffer === undefined || buffer.length < length) {
+      buffer = new Uint8Array(length);
       this.#labels[slot] = buffer;
     }
     // A loop beats TypedArray.prototype.set (a builtin call) for the short keys seen here.
-    if (key.length <= 64) for (let i = 0; i < key.length; i++) buffer[i] = key[i]!;
-    else buffer.set(key);
-    this.#labelLengths[slot] = key.length;
+    if (length <= 64) for (let i = 0; i < length; i++) buffer[i] = key[keyOffset + i]!;
+    else buffer.set(key.subarray(keyOffset));
+    this.#labelLengths[slot] = length;
   }
 }

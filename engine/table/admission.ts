@@ -9,8 +9,10 @@
  *      the same functions, never a second formula) on the same admission ticket.
  *   3. Writes also report the size change of the partition (noteSize), so split-for-size can act.
  *
- * Keys given to the manager are storage-key suffixes: the storage key without its 6-byte
+ * The manager ranges over storage-key suffixes: the storage key without its 6-byte
  * `tableId u32 | indexId u16` prefix (engine/model/FORMAT.md §2), i.e. `hash | pk | sort components`.
+ * It is given the whole storage key and the prefix length, and reads the suffix in place: a view per
+ * request (~60–90 ns and garbage) would be most of what accounting costs on the hot path.
  *
  * Concurrency: everything here is synchronous; an operation admits and charges with no await between
  * its decision and its charge, so the next request already sees the debit.
@@ -42,23 +44,6 @@ export const TABLE_THROTTLING_MESSAGE =
   'If exceptions persist, check if you have a hot key: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-design.html';
 export const INDEX_THROTTLING_MESSAGE =
   'Throughput exceeds the current capacity for one or more global secondary indexes. DynamoDB is automatically scaling your index so please try again shortly.';
-
-/** The last key keySuffix was asked for, and its suffix: an operation admits and charges one key. */
-let lastKey: Uint8Array | undefined;
-let lastSuffix: Uint8Array = new Uint8Array(0);
-
-/**
- * The storage key without its table/index prefix: what the partition manager ranges over. A view
- * costs ~60–90 ns to make (subarray's species lookup, then garbage), once per admit and again per
- * charge of the same key on every request: the view of the last key asked for is reused.
- */
-export function keySuffix(storageKey: Uint8Array): Uint8Array {
-  if (storageKey !== lastKey) {
-    lastKey = storageKey;
-    lastSuffix = new Uint8Array(storageKey.buffer, storageKey.byteOffset + STORAGE_KEY_PREFIX_BYTES, storageKey.length - STORAGE_KEY_PREFIX_BYTES);
-  }
-  return lastSuffix;
-}
 
 /** The partition map a read of `index` is accounted on: a GSI's own; the table's for the table and its LSIs. */
 export function mapIdOf(index: IndexRuntime | undefined): number {
@@ -186,7 +171,7 @@ export type ReadTicket = Admission | undefined;
 /** Admits a read at `storageKey` of `table` (map `mapId`), or returns where it was throttled. */
 export function admitRead(context: TableContext, table: Table, mapId: number, storageKey: Uint8Array): ReadTicket | Throttled {
   if (!modelled(context)) return undefined;
-  const result = context.partitions.admit(table.tableId, mapId, 'read', keySuffix(storageKey));
+  const result = context.partitions.admit(table.tableId, mapId, 'read', storageKey, STORAGE_KEY_PREFIX_BYTES);
   return isThrottle(result) ? new Throttled(result, table, mapId, 'read') : result;
 }
 
@@ -204,7 +189,7 @@ export function admitReadOrThrow(context: TableContext, table: Table, mapId: num
 /** Charges `units` read units on an admitted read. */
 export function chargeRead(context: TableContext, table: Table, mapId: number, ticket: ReadTicket, units: number, storageKey: Uint8Array): void {
   if (ticket === undefined || units === 0) return;
-  context.partitions.charge(table.tableId, mapId, ticket, 'read', units, keySuffix(storageKey));
+  context.partitions.charge(table.tableId, mapId, ticket, 'read', units, storageKey, STORAGE_KEY_PREFIX_BYTES);
 }
 
 // ---- writes -----------------------------------------------------------------------------------------------------
@@ -225,7 +210,7 @@ export interface WriteTicket {
 /** Admits the base-table write of the item at `storageKey` (before reading or checking anything). */
 export function admitWrite(context: TableContext, table: Table, storageKey: Uint8Array): WriteTicket | undefined | Throttled {
   if (!modelled(context)) return undefined;
-  const result = context.partitions.admit(table.tableId, 0, 'write', keySuffix(storageKey));
+  const result = context.partitions.admit(table.tableId, 0, 'write', storageKey, STORAGE_KEY_PREFIX_BYTES);
   return isThrottle(result) ? new Throttled(result, table, 0, 'write') : { base: result, indexes: [] };
 }
 
@@ -248,7 +233,7 @@ export function admitIndexWrites(context: TableContext, table: Table, ticket: Wr
     const mapId = change.index.indexId;
     for (const key of [change.oldKey, change.newKey]) {
       if (key === undefined || (key === change.oldKey && change.newKey !== undefined && !change.keyChanged)) continue;
-      const result = context.partitions.admit(table.tableId, mapId, 'write', keySuffix(key));
+      const result = context.partitions.admit(table.tableId, mapId, 'write', key, STORAGE_KEY_PREFIX_BYTES);
       if (isThrottle(result)) return new Throttled(result, table, mapId, 'write');
       ticket.indexes.push({ mapId, key, admission: result });
     }
@@ -286,7 +271,6 @@ export function chargeWriteTicket(
   if (ticket === undefined) return;
   const partitions = context.partitions;
   const tableId = table.tableId;
-  const baseSuffix = keySuffix(storageKey);
   let baseUnits = writeUnitsForItem(Math.max(oldSize, newSize), transactional);
   let baseDeltaBytes = newSize - oldSize;
   for (const change of changes) {
@@ -307,15 +291,14 @@ export function chargeWriteTicket(
     const units = indexWriteUnits(change.oldBytes, change.newBytes, change.keyChanged) * factor;
     chargeEntry(context, table, ticket, mapId, key, units, (change.newBytes ?? 0) - (change.oldBytes ?? 0));
   }
-  partitions.charge(tableId, 0, ticket.base, 'write', baseUnits, baseSuffix);
-  if (baseDeltaBytes !== 0) partitions.noteSize(tableId, 0, baseSuffix, baseDeltaBytes);
+  partitions.charge(tableId, 0, ticket.base, 'write', baseUnits, storageKey, STORAGE_KEY_PREFIX_BYTES);
+  if (baseDeltaBytes !== 0) partitions.noteSize(tableId, 0, storageKey, baseDeltaBytes, STORAGE_KEY_PREFIX_BYTES);
 }
 
 function chargeEntry(context: TableContext, table: Table, ticket: WriteTicket, mapId: number, key: Uint8Array, units: number, deltaBytes: number): void {
   const admission = admissionFor(ticket, mapId, key);
-  const suffix = keySuffix(key);
-  if (admission !== undefined && units > 0) context.partitions.charge(table.tableId, mapId, admission, 'write', units, suffix);
-  if (deltaBytes !== 0) context.partitions.noteSize(table.tableId, mapId, suffix, deltaBytes);
+  if (admission !== undefined && units > 0) context.partitions.charge(table.tableId, mapId, admission, 'write', units, key, STORAGE_KEY_PREFIX_BYTES);
+  if (deltaBytes !== 0) context.partitions.noteSize(table.tableId, mapId, key, deltaBytes, STORAGE_KEY_PREFIX_BYTES);
 }
 
 /**
@@ -324,5 +307,5 @@ function chargeEntry(context: TableContext, table: Table, ticket: WriteTicket, m
  */
 export function chargeFailedWrite(context: TableContext, table: Table, ticket: WriteTicket | undefined, storageKey: Uint8Array, old: Item | undefined, sizeBytes: number): void {
   if (ticket === undefined) return;
-  context.partitions.charge(table.tableId, 0, ticket.base, 'write', writeUnitsForItem(old === undefined ? 0 : sizeBytes), keySuffix(storageKey));
+  context.partitions.charge(table.tableId, 0, ticket.base, 'write', writeUnitsForItem(old === undefined ? 0 : sizeBytes), storageKey, STORAGE_KEY_PREFIX_BYTES);
 }
