@@ -204,14 +204,17 @@ interface IndexAdmission {
 /** A write's admissions: the base item's, and one per GSI entry key it writes. */
 export interface WriteTicket {
   readonly base: Admission;
-  indexes: IndexAdmission[];
+  indexes: readonly IndexAdmission[];
 }
+
+/** The `indexes` of a ticket that admitted no GSI entry: shared, so a write without GSIs allocates no array. */
+const NO_INDEX_ADMISSIONS: readonly IndexAdmission[] = Object.freeze([]);
 
 /** Admits the base-table write of the item at `storageKey` (before reading or checking anything). */
 export function admitWrite(context: TableContext, table: Table, storageKey: Uint8Array): WriteTicket | undefined | Throttled {
   if (!modelled(context)) return undefined;
   const result = context.partitions.admit(table.tableId, 0, 'write', storageKey, STORAGE_KEY_PREFIX_BYTES);
-  return isThrottle(result) ? new Throttled(result, table, 0, 'write') : { base: result, indexes: [] };
+  return isThrottle(result) ? new Throttled(result, table, 0, 'write') : { base: result, indexes: NO_INDEX_ADMISSIONS };
 }
 
 export function admitWriteOrThrow(context: TableContext, table: Table, storageKey: Uint8Array): WriteTicket | undefined {
@@ -227,17 +230,25 @@ export function admitWriteOrThrow(context: TableContext, table: Table, storageKe
  */
 export function admitIndexWrites(context: TableContext, table: Table, ticket: WriteTicket | undefined, changes: readonly IndexChange[]): Throttled | undefined {
   if (ticket === undefined) return undefined;
-  ticket.indexes = [];
+  ticket.indexes = NO_INDEX_ADMISSIONS;
+  let admitted: IndexAdmission[] | undefined;
   for (const change of changes) {
     if (!change.index.global) continue;
     const mapId = change.index.indexId;
-    for (const key of [change.oldKey, change.newKey]) {
+    // Old key, then new key (no array per change); the old entry's partition is admitted only when
+    // the write moves or removes the entry.
+    for (let k = 0; k < 2; k++) {
+      const key = k === 0 ? change.oldKey : change.newKey;
       if (key === undefined || (key === change.oldKey && change.newKey !== undefined && !change.keyChanged)) continue;
       const result = context.partitions.admit(table.tableId, mapId, 'write', key, STORAGE_KEY_PREFIX_BYTES);
-      if (isThrottle(result)) return new Throttled(result, table, mapId, 'write');
-      ticket.indexes.push({ mapId, key, admission: result });
+      if (isThrottle(result)) {
+        if (admitted !== undefined) ticket.indexes = admitted;
+        return new Throttled(result, table, mapId, 'write');
+      }
+      (admitted ??= []).push({ mapId, key, admission: result });
     }
   }
+  if (admitted !== undefined) ticket.indexes = admitted;
   return undefined;
 }
 
