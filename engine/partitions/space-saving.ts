@@ -13,8 +13,11 @@
  *
  * Hot path (the manager feeds it from charge): allocation-free after warm-up. Ids map to slots in
  * an open-addressing table (linear probing, backward-shift deletion) of int32s, not a Map: hashes
- * above 2^30 are not small integers, and a Map would box them. Labels are copied into a per-slot
- * buffer that is reused when the new key fits (a take-over allocates only for a longer key).
+ * above 2^30 are not small integers, and a Map would box them. Labels of up to LABEL_STRIDE_BYTES
+ * are copied into one buffer shared by all slots (a fixed stride per slot), so a take-over writes to
+ * memory next to the rest of the sketch rather than to a separate object per slot (a cache miss
+ * each: one partition's sketch is cold by the time its next sampled request arrives); a longer label
+ * goes to a per-slot buffer that is reused when the next long key fits.
  *
  * Concurrency: one thread, synchronous. A hit costs one probe; a miss on a full sketch scans the
  * counters for the minimum (capacity is small: PARTITION_TOP_KEYS_MAX × 4 at most).
@@ -23,6 +26,9 @@
  *   3. among equal counts the lowest slot is taken over (slots fill in arrival order).
  */
 import { assert } from '../util/assert.js';
+
+/** Bytes of label room per slot in the shared label buffer: storage-key suffixes are mostly shorter. */
+const LABEL_STRIDE_BYTES = 48;
 
 export interface HeavyHitter {
   id: number;
@@ -41,8 +47,10 @@ export class SpaceSaving {
   readonly #ids: Uint32Array;
   readonly #counts: Float64Array;
   readonly #errors: Float64Array;
-  /** Per slot: a buffer whose first labelLengths[slot] bytes are the label. */
-  readonly #labels: Uint8Array[] = [];
+  /** Slot i's label is bytes [i × LABEL_STRIDE_BYTES, + labelLengths[i]) when it fits the stride. */
+  readonly #labelBytes: Uint8Array;
+  /** Per slot: for a label longer than the stride, a buffer whose first labelLengths[slot] bytes are it. */
+  readonly #longLabels: (Uint8Array | undefined)[];
   readonly #labelLengths: Uint32Array;
   #size = 0;
   #total = 0;
@@ -58,6 +66,8 @@ export class SpaceSaving {
     this.#counts = new Float64Array(capacity);
     this.#errors = new Float64Array(capacity);
     this.#labelLengths = new Uint32Array(capacity);
+    this.#labelBytes = new Uint8Array(capacity * LABEL_STRIDE_BYTES);
+    this.#longLabels = new Array<Uint8Array | undefined>(capacity).fill(undefined);
   }
 
   /** Total weight added. */
@@ -108,7 +118,7 @@ export class SpaceSaving {
   top(n: number): HeavyHitter[] {
     const out: HeavyHitter[] = [];
     for (let i = 0; i < this.#size; i++) {
-      out.push({ id: this.#ids[i]!, label: this.#labels[i]!.slice(0, this.#labelLengths[i]), count: this.#counts[i]!, error: this.#errors[i]! });
+      out.push({ id: this.#ids[i]!, label: this.#label(i), count: this.#counts[i]!, error: this.#errors[i]! });
     }
     out.sort((a, b) => b.count - a.count || a.id - b.id);
     return out.slice(0, n);
@@ -150,14 +160,27 @@ export class SpaceSaving {
 
   #setLabel(slot: number, key: Uint8Array, keyOffset: number): void {
     const length = key.length - keyOffset;
-    let buffer = this.#labels[slot];
+    this.#labelLengths[slot] = length;
+    if (length <= LABEL_STRIDE_BYTES) {
+      // A loop beats TypedArray.prototype.set (a builtin call) for the short keys seen here.
+      const labels = this.#labelBytes;
+      const base = slot * LABEL_STRIDE_BYTES;
+      for (let i = 0; i < length; i++) labels[base + i] = key[keyOffset + i]!;
+      return;
+    }
+    let buffer = this.#longLabels[slot];
     if (buffer === undefined || buffer.length < length) {
       buffer = new Uint8Array(length);
-      this.#labels[slot] = buffer;
+      this.#longLabels[slot] = buffer;
     }
-    // A loop beats TypedArray.prototype.set (a builtin call) for the short keys seen here.
-    if (length <= 64) for (let i = 0; i < length; i++) buffer[i] = key[keyOffset + i]!;
-    else buffer.set(key.subarray(keyOffset));
-    this.#labelLengths[slot] = length;
+    buffer.set(key.subarray(keyOffset));
   }
+
+  /** A copy of slot's label. */
+  #label(slot: number): Uint8Array {
+    const length = this.#labelLengths[slot]!;
+    if (length <= LABEL_STRIDE_BYTES) return this.#labelBytes.slice(slot * LABEL_STRIDE_BYTES, slot * LABEL_STRIDE_BYTES + length);
+    return this.#longLabels[slot]!.slice(0, length);
+  }
+
 }
