@@ -42,7 +42,12 @@ describe('PartitionLookup', () => {
           const lookup = new PartitionLookup(map.partitions);
           const starts = map.partitions.map((p) => p.start);
           const nearStarts = starts.flatMap((s) => [Uint8Array.from([...s, 0]), s.subarray(0, Math.max(0, s.length - 1)), Uint8Array.from([...s.subarray(0, 4), 0xff, 0xff])]);
-          for (const probe of [...probes, ...starts, ...nearStarts]) expect(lookup.find(probe)).toBe(linearFind(map, probe));
+          for (const probe of [...probes, ...starts, ...nearStarts]) {
+            const expected = linearFind(map, probe);
+            expect(lookup.find(probe)).toBe(expected);
+            // As the table layer asks: the whole storage key, the suffix at an offset (prefix bytes ignored).
+            expect(lookup.find(Uint8Array.from([0xff, 0, 0x80, 7, 0xff, 1, ...probe]), 6)).toBe(expected);
+          }
         },
       ),
       { numRuns: 300 },
