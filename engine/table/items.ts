@@ -29,7 +29,7 @@ import type { Table } from './table.js';
 import { indexWriteUnits } from './capacity.js';
 import { checkItemCollectionGrowth, itemCollectionBytes, itemCollectionMetricsOf } from './item-collections.js';
 import { admitIndexWritesOrThrow, admitReadOrThrow, admitWriteOrThrow, chargeFailedWrite, chargeRead, chargeWriteTicket } from './admission.js';
-import { validateDeleteItemRequest, validateGetItemRequest, validatePutItemRequest, validateUpdateItemRequest } from './request-validation.js';
+import { checkPutItemRequest, validateDeleteItemRequest, validateGetItemRequest, validateUpdateItemRequest } from './request-validation.js';
 
 type Output = Record<string, unknown>;
 
@@ -91,13 +91,14 @@ function failCondition(old: Item | undefined, onFailure: 'ALL_OLD' | 'NONE'): ne
 }
 
 export async function putItem(context: TableContext, raw: unknown): Promise<Output> {
-  const input = validatePutItemRequest(raw) as unknown as Input; // the SDK shape, validated
+  const checked = checkPutItemRequest(raw);
+  const input = checked.input as unknown as Input; // the SDK shape, validated
   const table = context.requireTable(input['TableName']);
   const returnValues = choice(input, 'ReturnValues', ['NONE', 'ALL_OLD'], 'NONE', 'ReturnValues can only be ALL_OLD or NONE');
   const onFailure = returnValuesOnFailure(input);
   const item = input['Item'] as Item; // validated and canonical
   validateItemKeys(item, table.schema, table.maintainedIndexSchemas);
-  const newSize = checkItemSize(item);
+  const newSize = checked.itemSizeBytes; // the validator refused an item over the size limit
   const { condition } = compileRequest('PutItem', input);
   const meter = new CapacityMeter(returnConsumedCapacity(input));
   const key = table.itemKey(item);

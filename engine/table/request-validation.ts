@@ -12,11 +12,13 @@
  */
 export {
   validatePutItemRequest,
+  checkPutItemRequest,
   validateGetItemRequest,
   validateUpdateItemRequest,
   validateDeleteItemRequest,
   RETURN_VALUES_ALL_OLD_MESSAGE,
 } from './validation/items.js';
+export type { CheckedPutItem } from './validation/items.js';
 export { validateQueryRequest, validateScanRequest, KEY_CONDITION_MISSING_MESSAGE } from './validation/query-scan.js';
 export {
   validateBatchGetItemRequest,

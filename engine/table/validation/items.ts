@@ -34,11 +34,13 @@ import {
   TABLE_NAME,
   VALUE,
 } from './common.js';
-import { checkRequest, Deferred } from './shape.js';
-import type { Json, Spec } from './shape.js';
+import { checkShape, requestShape } from './fast-shape.js';
+import { Deferred } from './shape.js';
+import type { Json } from './shape.js';
 import type { DeleteItemInput, GetItemInput, PutItemInput, UpdateItemInput } from './types.js';
 
-const PUT_ITEM: Record<string, Spec> = {
+// The member tables (in the service's member order) are exported for the fast-path agreement test.
+export const PUT_ITEM = requestShape({
   ReturnConsumedCapacity: RETURN_CONSUMED_CAPACITY,
   TableName: TABLE_NAME,
   Item: attributeMap(true),
@@ -50,9 +52,9 @@ const PUT_ITEM: Record<string, Spec> = {
   ExpressionAttributeValues: EXPRESSION_VALUES,
   ExpressionAttributeNames: EXPRESSION_NAMES,
   ReturnValuesOnConditionCheckFailure: RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
-};
+});
 
-const GET_ITEM: Record<string, Spec> = {
+export const GET_ITEM = requestShape({
   ReturnConsumedCapacity: RETURN_CONSUMED_CAPACITY,
   AttributesToGet: ATTRIBUTES_TO_GET,
   TableName: TABLE_NAME,
@@ -60,9 +62,9 @@ const GET_ITEM: Record<string, Spec> = {
   ConsistentRead: BOOLEAN,
   ProjectionExpression: STRING,
   ExpressionAttributeNames: EXPRESSION_NAMES,
-};
+});
 
-const DELETE_ITEM: Record<string, Spec> = {
+export const DELETE_ITEM = requestShape({
   ReturnConsumedCapacity: RETURN_CONSUMED_CAPACITY,
   TableName: TABLE_NAME,
   ReturnValues: RETURN_VALUES,
@@ -74,9 +76,9 @@ const DELETE_ITEM: Record<string, Spec> = {
   ExpressionAttributeValues: EXPRESSION_VALUES,
   ExpressionAttributeNames: EXPRESSION_NAMES,
   ReturnValuesOnConditionCheckFailure: RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
-};
+});
 
-const UPDATE_ITEM: Record<string, Spec> = {
+export const UPDATE_ITEM = requestShape({
   ReturnConsumedCapacity: RETURN_CONSUMED_CAPACITY,
   TableName: TABLE_NAME,
   ReturnItemCollectionMetrics: RETURN_ITEM_COLLECTION_METRICS,
@@ -93,7 +95,7 @@ const UPDATE_ITEM: Record<string, Spec> = {
   ExpressionAttributeValues: EXPRESSION_VALUES,
   ExpressionAttributeNames: EXPRESSION_NAMES,
   ReturnValuesOnConditionCheckFailure: RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
-};
+});
 
 export const RETURN_VALUES_ALL_OLD_MESSAGE = 'ReturnValues can only be ALL_OLD or NONE';
 
@@ -110,18 +112,28 @@ function finish(data: Json): Json {
   return data;
 }
 
-export function validatePutItemRequest(input: unknown): PutItemInput {
-  const data = checkRequest(input, PUT_ITEM);
+/** A validated PutItem request and its item's size, measured by the size check (putItem bills it). */
+export interface CheckedPutItem {
+  readonly input: PutItemInput;
+  readonly itemSizeBytes: number;
+}
+
+export function checkPutItemRequest(input: unknown): CheckedPutItem {
+  const data = checkShape(input, PUT_ITEM);
   checkMixing('PutItem', data);
   const item = checkValues(data['Item']);
   checkReturnValuesAllOld(data['ReturnValues']);
-  checkItemSize(item);
+  const itemSizeBytes = checkItemSize(item);
   checkExpected(data['Expected'], data['ConditionalOperator']);
-  return finish(data) as unknown as PutItemInput; // every member checked against PUT_ITEM above
+  return { input: finish(data) as unknown as PutItemInput, itemSizeBytes }; // every member checked against PUT_ITEM above
+}
+
+export function validatePutItemRequest(input: unknown): PutItemInput {
+  return checkPutItemRequest(input).input;
 }
 
 export function validateGetItemRequest(input: unknown): GetItemInput {
-  const data = checkRequest(input, GET_ITEM);
+  const data = checkShape(input, GET_ITEM);
   checkMixing('GetItem', data);
   checkValues(data['Key']);
   checkAttributesToGet(data['AttributesToGet']);
@@ -129,7 +141,7 @@ export function validateGetItemRequest(input: unknown): GetItemInput {
 }
 
 export function validateDeleteItemRequest(input: unknown): DeleteItemInput {
-  const data = checkRequest(input, DELETE_ITEM);
+  const data = checkShape(input, DELETE_ITEM);
   checkMixing('DeleteItem', data);
   checkValues(data['Key']);
   // [UNVERIFIED] position: the fact sheet gives DeleteItem PutItem's rule and message (§3).
@@ -139,7 +151,7 @@ export function validateDeleteItemRequest(input: unknown): DeleteItemInput {
 }
 
 export function validateUpdateItemRequest(input: unknown): UpdateItemInput {
-  const data = checkRequest(input, UPDATE_ITEM);
+  const data = checkShape(input, UPDATE_ITEM);
   checkMixing('UpdateItem', data);
   checkValues(data['Key']);
   const updates = data['AttributeUpdates'] as Record<string, Json> | undefined;

@@ -18,6 +18,8 @@
  *                   map entries are visited in reverse order, as the service does.
  *
  * Each operation then runs its own semantic checks (the "custom" phase) on the decoded data.
+ * `checkRequest` is the reference for every answer; operations call it through fast-shape.ts, whose
+ * one-walk fast path accepts the common valid request and leaves anything else to it.
  * Pure and synchronous; inputs are never mutated.
  */
 import { SerializationException, ValidationException } from '../../model/errors.js';
@@ -345,7 +347,7 @@ function matches(pattern: string, text: string): boolean {
 
 /** Whether any constraint can fail in this spec's subtree (most attribute-value maps: none). */
 const constrained = new WeakMap<Spec, boolean>();
-function hasConstraints(spec: Spec): boolean {
+export function hasConstraints(spec: Spec): boolean {
   let known = constrained.get(spec);
   if (known !== undefined) return known;
   switch (spec.type) {
@@ -447,9 +449,17 @@ function check(name: string, value: unknown, spec: Spec, parent: string, out: Co
   }
 }
 
+/** Whether one decoded member meets every constraint of its spec (fast-shape.ts's generic members). */
+export function constraintsHold(value: unknown, spec: Spec): boolean {
+  const constraints = new Constraints();
+  check('', value, spec, '', constraints);
+  return constraints.errors.length === 0;
+}
+
 /** The request-level structure spec of each operation's member table. */
 const requestSpecs = new WeakMap<Readonly<Record<string, Spec>>, StructSpec>();
 
+/** Phases 1–3 in the service's order: the decoded request, or the exact error it gets first. */
 export function checkRequest(input: unknown, members: Readonly<Record<string, Spec>>): Json {
   let request = requestSpecs.get(members);
   if (request === undefined) {
