@@ -50,13 +50,12 @@ function allocated(kind: KindState, lane: Lane): number {
 }
 
 function lastSecond(lane: Lane, second: number): number {
-  const window = lane.window;
-  if (window.index === second) return window.previousUnits;
-  return window.index === second - 1 ? window.units : 0;
+  if (lane.windowIndex === second) return lane.previousWindowUnits;
+  return lane.windowIndex === second - 1 ? lane.windowUnits : 0;
 }
 
 function burst(lane: Lane, nowMs: number): number {
-  if (lane.buckets === undefined) return 0;
-  lane.buckets.refill(nowMs);
-  return lane.buckets.burst.balance;
+  if (!lane.provisioned) return 0;
+  lane.refill(nowMs);
+  return lane.burstBalance;
 }

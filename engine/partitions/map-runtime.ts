@@ -38,7 +38,7 @@ import { OnDemandTracker } from './on-demand.js';
 import { oneIn } from './one-in.js';
 import { PartitionLookup } from './partition-lookup.js';
 import type { PartitionMap } from './partition-map.js';
-import { ROLL_MARGIN_MS, SecondWindow } from './second-window.js';
+import { ROLL_MARGIN_MS, rollDueMsOf, SecondWindow } from './second-window.js';
 import { SpaceSaving } from './space-saving.js';
 import type { AccessKind, Admission, Throttle } from './types.js';
 
@@ -55,9 +55,20 @@ export interface RuntimeOptions {
 /** Called when a lane has run hot for the heat window (the manager decides what to do). */
 export type HotHandler = (runtime: MapRuntime, state: PartitionState, nowMs: number) => void;
 
-export class Lane implements ControlledPartition {
-  buckets: BurstingBuckets | undefined;
-  readonly window: SecondWindow;
+/**
+ * One partition's state for one kind: its buckets (inherited), its per-second window and its
+ * controller and heat figures, all plain fields of one object, so admit and charge touch one object
+ * per partition rather than a lane, a window, a bucket pair and two buckets. Every numeric field is
+ * initialised where it is declared (see burst.ts on V8 and undefined fields).
+ */
+export class Lane extends BurstingBuckets implements ControlledPartition {
+  /** Whether the buckets apply (provisioned mode); an on-demand lane's buckets are ignored. */
+  provisioned = false;
+  /** The per-second window, as SecondWindow keeps it (see second-window.ts): floor(ms / 1000). */
+  windowIndex = 0;
+  windowUnits = 0;
+  previousWindowUnits = 0;
+  rollDueMs = 0;
   boostPerSecond = 0;
   consumedPerSecond = 0;
   throttledPerSecond = 0;
@@ -66,10 +77,23 @@ export class Lane implements ControlledPartition {
   /** Units of the last charged request: the estimate of what a throttled request would have cost. */
   lastUnits = 1;
   /** Start of the run of seconds above the heat threshold; undefined while cold. */
-  hotSinceMs: number | undefined;
+  hotSinceMs: number | undefined = undefined;
 
   constructor(nowMs: number) {
-    this.window = new SecondWindow(nowMs);
+    super(0, 0, nowMs);
+    this.windowIndex = Math.floor(nowMs / 1000);
+    this.rollDueMs = rollDueMsOf(this.windowIndex);
+  }
+
+  /** SecondWindow.roll on this lane's window: moves to `now`'s second; true when one completed. */
+  rollWindow(nowMs: number): boolean {
+    const index = Math.floor(nowMs / 1000);
+    if (index <= this.windowIndex) return false;
+    this.previousWindowUnits = index === this.windowIndex + 1 ? this.windowUnits : 0;
+    this.windowUnits = 0;
+    this.windowIndex = index;
+    this.rollDueMs = rollDueMsOf(index);
+    return true;
   }
 }
 
@@ -201,10 +225,12 @@ export class MapRuntime {
       kind.ratePerSecond = isRead ? settings.readUnitsPerSecond : settings.writeUnitsPerSecond;
       kind.sharePerSecond = kind.ratePerSecond / count;
       for (const lane of kind.lanes) {
-        if (lane.buckets === undefined) lane.buckets = new BurstingBuckets(kind.laneRate(lane), kind.sharePerSecond, nowMs);
-        else {
-          lane.buckets.refill(nowMs);
-          lane.buckets.reconfigure(kind.laneRate(lane), kind.sharePerSecond);
+        if (!lane.provisioned) {
+          lane.provisioned = true;
+          lane.fill(kind.laneRate(lane), kind.sharePerSecond, nowMs);
+        } else {
+          lane.refill(nowMs);
+          lane.reconfigure(kind.laneRate(lane), kind.sharePerSecond);
         }
       }
       return;
@@ -220,7 +246,7 @@ export class MapRuntime {
     kind.ratePerSecond = kind.onDemand.allowancePerSecond;
     kind.sharePerSecond = kind.ratePerSecond / count;
     for (const lane of kind.lanes) {
-      lane.buckets = undefined;
+      lane.provisioned = false;
       lane.boostPerSecond = 0;
     }
   }
@@ -240,14 +266,13 @@ export class MapRuntime {
     if (nowMs >= kind.tickDueMs) this.#tick(kind, nowMs);
     const state = this.lookup(key, keyOffset);
     const lane = kindName === 'read' ? state.read : state.write;
-    if (nowMs >= lane.window.rollDueMs) this.#rollLane(lane, kind, state, nowMs);
+    if (nowMs >= lane.rollDueMs) this.#rollLane(lane, kind, state, nowMs);
     const onDemand = kind.onDemand;
     const exception = onDemand === undefined ? 'ProvisionedThroughputExceededException' : 'ThrottlingException';
-    if (lane.window.units >= kind.ceilingPerSecond) return this.#refuse(state, lane, exception, kind.keyRange);
+    if (lane.windowUnits >= kind.ceilingPerSecond) return this.#refuse(state, lane, exception, kind.keyRange);
     if (onDemand === undefined) {
-      const buckets = lane.buckets!;
-      buckets.refill(nowMs);
-      if (buckets.allocated.balance > 0 || buckets.burst.balance > 0) return state; // source() !== 'none'
+      lane.refill(nowMs);
+      if (lane.allocatedBalance > 0 || lane.burstBalance > 0) return state; // source() !== 'none'
       const tableBusy = kind.window.recentUnits() >= kind.ratePerSecond;
       return this.#refuse(state, lane, exception, tableBusy ? kind.provisioned : kind.keyRange);
     }
@@ -267,12 +292,12 @@ export class MapRuntime {
     const state = admitted.retired ? this.lookup(key, keyOffset) : admitted;
     const lane = kindName === 'read' ? state.read : state.write;
     if (nowMs >= kind.tickDueMs) this.#tick(kind, nowMs);
-    if (nowMs >= lane.window.rollDueMs) this.#rollLane(lane, kind, state, nowMs);
-    if (lane.buckets !== undefined) {
-      lane.buckets.refill(nowMs);
-      lane.buckets.debit(units);
+    if (nowMs >= lane.rollDueMs) this.#rollLane(lane, kind, state, nowMs);
+    if (lane.provisioned) {
+      lane.refill(nowMs);
+      lane.debit(units);
     }
-    lane.window.units += units;
+    lane.windowUnits += units;
     kind.window.units += units;
     kind.onDemand?.add(units);
     lane.intervalConsumed += units;
@@ -311,20 +336,19 @@ export class MapRuntime {
     if (kind.onDemand !== undefined || !this.options.adaptive) return;
     adjustBoosts({ tableRatePerSecond: kind.ratePerSecond, sharePerSecond: kind.sharePerSecond, ceilingPerSecond: kind.ceilingPerSecond, partitions: lanes }, PARTITION_CONTROLLER_GAIN);
     for (const lane of lanes) {
-      const buckets = lane.buckets!;
-      buckets.refill(nowMs);
-      buckets.reconfigure(kind.laneRate(lane), kind.sharePerSecond);
+      lane.refill(nowMs);
+      lane.reconfigure(kind.laneRate(lane), kind.sharePerSecond);
     }
   }
 
   /** Moves a lane to `now`'s second; a completed second decides whether the partition runs hot. */
   #rollLane(lane: Lane, kind: KindState, state: PartitionState, nowMs: number): void {
-    if (!lane.window.roll(nowMs)) return;
-    if (lane.window.previousUnits < this.options.heatThresholdFraction * kind.ceilingPerSecond) {
+    if (!lane.rollWindow(nowMs)) return;
+    if (lane.previousWindowUnits < this.options.heatThresholdFraction * kind.ceilingPerSecond) {
       lane.hotSinceMs = undefined;
       return;
     }
-    lane.hotSinceMs ??= (lane.window.index - 1) * 1000;
+    lane.hotSinceMs ??= (lane.windowIndex - 1) * 1000;
     if (nowMs - lane.hotSinceMs >= this.options.heatWindowMs && !state.splitPending) {
       lane.hotSinceMs = nowMs; // decide at most once per window, whatever the decision
       this.onHot(this, state, nowMs);

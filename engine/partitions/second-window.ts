@@ -20,6 +20,12 @@
  * Date.now()-sized millisecond count (2^40 ms has an ulp of 2^-12 ms).
  */
 export const ROLL_MARGIN_MS = 1e-3;
+
+/** The rollDueMs of window `index` (invariant 3). */
+export function rollDueMsOf(index: number): number {
+  return (index + 1) * 1000 - ROLL_MARGIN_MS;
+}
+
 export class SecondWindow {
   /** floor(ms / 1000) of the current window. */
   index = 0;
@@ -29,7 +35,7 @@ export class SecondWindow {
 
   constructor(nowMs: number) {
     this.index = Math.floor(nowMs / 1000);
-    this.rollDueMs = (this.index + 1) * 1000 - ROLL_MARGIN_MS;
+    this.rollDueMs = rollDueMsOf(this.index);
   }
 
   /** Moves to `now`'s window; returns true when a window completed (the caller may inspect it). */
@@ -39,7 +45,7 @@ export class SecondWindow {
     this.previousUnits = index === this.index + 1 ? this.units : 0;
     this.units = 0;
     this.index = index;
-    this.rollDueMs = (index + 1) * 1000 - ROLL_MARGIN_MS;
+    this.rollDueMs = rollDueMsOf(index);
     return true;
   }
 

@@ -57,8 +57,8 @@ describe('TokenBucket', () => {
 describe('BurstingBuckets', () => {
   it('starts full: one second allocated plus 300 s of the share as burst', () => {
     const buckets = new BurstingBuckets(10, 10, 0);
-    expect(buckets.allocated.balance).toBe(10);
-    expect(buckets.burst.balance).toBe(3000);
+    expect(buckets.allocatedBalance).toBe(10);
+    expect(buckets.burstBalance).toBe(3000);
     expect(buckets.source()).toBe('allocated');
   });
 
@@ -66,12 +66,12 @@ describe('BurstingBuckets', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 3000 }), fc.integer({ min: 0, max: 10_000_000 }), (rate, idleMs) => {
         const buckets = new BurstingBuckets(rate, rate, 0);
-        buckets.allocated.debit(rate);
-        buckets.burst.debit(rate * 300);
+        buckets.allocatedBalance -= rate;
+        buckets.burstBalance -= rate * 300;
         buckets.refill(idleMs);
-        expect(buckets.burst.balance).toBeLessThanOrEqual(rate * 300 + 1e-6);
-        expect(buckets.allocated.balance).toBeLessThanOrEqual(rate + 1e-9);
-        if (idleMs >= 301_000) expect(buckets.burst.balance).toBeCloseTo(rate * 300, 6);
+        expect(buckets.burstBalance).toBeLessThanOrEqual(rate * 300 + 1e-6);
+        expect(buckets.allocatedBalance).toBeLessThanOrEqual(rate + 1e-9);
+        if (idleMs >= 301_000) expect(buckets.burstBalance).toBeCloseTo(rate * 300, 6);
       }),
     );
   });
@@ -79,22 +79,22 @@ describe('BurstingBuckets', () => {
   it('admits from allocated, then burst, then refuses; debits the rest of a request from burst', () => {
     const buckets = new BurstingBuckets(5, 5, 0);
     buckets.debit(3);
-    expect(buckets.allocated.balance).toBe(2);
+    expect(buckets.allocatedBalance).toBe(2);
     buckets.debit(4); // 2 from allocated, 2 from burst
-    expect(buckets.allocated.balance).toBe(0);
-    expect(buckets.burst.balance).toBe(1498);
+    expect(buckets.allocatedBalance).toBe(0);
+    expect(buckets.burstBalance).toBe(1498);
     expect(buckets.source()).toBe('burst');
     buckets.debit(1500);
-    expect(buckets.burst.balance).toBe(-2);
+    expect(buckets.burstBalance).toBe(-2);
     expect(buckets.source()).toBe('none');
     buckets.refill(400); // 2 tokens: into allocated (capacity 5), nothing overflows
-    expect(buckets.allocated.balance).toBeCloseTo(2, 9);
+    expect(buckets.allocatedBalance).toBeCloseTo(2, 9);
     expect(buckets.source()).toBe('allocated');
   });
 
   it('60 WCU allows 3,600 writes a minute, but not all in the first second once burst is spent', () => {
     const buckets = new BurstingBuckets(60, 60, 0);
-    buckets.burst.debit(buckets.burst.balance); // burst spent
+    buckets.burstBalance -= buckets.burstBalance; // burst spent
     let admitted = 0;
     for (let i = 0; i < 3600; i++) {
       buckets.refill(0);
