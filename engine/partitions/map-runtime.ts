@@ -107,7 +107,7 @@ export class PartitionState implements Admission {
   readonly topKeys: SpaceSaving;
   readonly throttles: Record<string, number> = {};
   readonly #throttleCache = new Map<string, Throttle>();
-  #random = 0; // initialized as a number so V8 stores it unboxed (see token-bucket.ts)
+  #random = 0; // initialized as a number so V8 stores it unboxed (see burst.ts)
 
   constructor(readonly partitionId: number, nowMs: number, topKeys: number) {
     this.read = new Lane(nowMs);

@@ -31,7 +31,7 @@ export class SecondWindow {
   index = 0;
   units = 0;
   previousUnits = 0;
-  rollDueMs = 0; // initialized as a number so V8 stores it unboxed (see token-bucket.ts)
+  rollDueMs = 0; // initialized as a number so V8 stores it unboxed (see burst.ts)
 
   constructor(nowMs: number) {
     this.index = Math.floor(nowMs / 1000);

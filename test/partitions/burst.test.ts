@@ -1,56 +1,62 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BurstingBuckets } from '../../engine/partitions/burst.js';
-import { TokenBucket } from '../../engine/partitions/token-bucket.js';
 import { SecondWindow } from '../../engine/partitions/second-window.js';
 
-describe('TokenBucket', () => {
+describe('BurstingBuckets: each bucket', () => {
   it('never exceeds its capacity, whatever the refills and debits', () => {
     fc.assert(
       fc.property(
         fc.double({ min: 0, max: 5000, noNaN: true }),
         fc.array(fc.tuple(fc.integer({ min: 0, max: 100_000 }), fc.double({ min: 0, max: 1000, noNaN: true })), { maxLength: 50 }),
         (rate, steps) => {
-          const bucket = new TokenBucket(rate, rate, 0, true);
+          const buckets = new BurstingBuckets(rate, rate, 0);
           let now = 0;
           for (const [elapsed, debit] of steps) {
             now += elapsed;
-            bucket.refill(now);
-            expect(bucket.balance).toBeLessThanOrEqual(bucket.capacity + 1e-9);
-            bucket.debit(debit);
+            buckets.refill(now);
+            expect(buckets.allocatedBalance).toBeLessThanOrEqual(buckets.allocatedCapacity + 1e-9);
+            expect(buckets.burstBalance).toBeLessThanOrEqual(buckets.burstCapacity + 1e-6);
+            buckets.debit(debit);
           }
         },
       ),
     );
   });
 
-  it('refills exactly over simulated time: many small steps equal one step (balance and overflow)', () => {
+  it('refills exactly over simulated time: many small steps equal one step (allocated and its overflow into burst)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 4000 }), fc.array(fc.integer({ min: 1, max: 2000 }), { minLength: 1, maxLength: 40 }), (rate, steps) => {
-        const stepped = new TokenBucket(rate, rate * 3, 0, false);
-        const once = new TokenBucket(rate, rate * 3, 0, false);
+        const stepped = new BurstingBuckets(rate, rate, 0);
+        const once = new BurstingBuckets(rate, rate, 0);
+        for (const b of [stepped, once]) {
+          b.allocatedBalance = 0;
+          b.burstBalance = 0;
+        }
         let now = 0;
-        let overflowStepped = 0;
         for (const step of steps) {
           now += step;
-          overflowStepped += stepped.refill(now);
+          stepped.refill(now);
         }
-        const overflowOnce = once.refill(now);
-        expect(stepped.balance).toBeCloseTo(once.balance, 6);
-        expect(overflowStepped).toBeCloseTo(overflowOnce, 6);
-        expect(once.balance + overflowOnce).toBeCloseTo((rate * now) / 1000, 6);
+        once.refill(now);
+        expect(stepped.allocatedBalance).toBeCloseTo(once.allocatedBalance, 6);
+        expect(stepped.burstBalance).toBeCloseTo(once.burstBalance, 6);
+        // At most 80 s elapse: burst (300 s of the share) never fills, so nothing is lost.
+        expect(once.allocatedBalance + once.burstBalance).toBeCloseTo((rate * now) / 1000, 6);
       }),
     );
   });
 
   it('repays a debt before accruing', () => {
-    const bucket = new TokenBucket(100, 100, 0, true);
-    bucket.debit(250);
-    expect(bucket.balance).toBe(-150);
-    bucket.refill(1000);
-    expect(bucket.balance).toBe(-50);
-    expect(bucket.refill(2000)).toBe(0);
-    expect(bucket.balance).toBe(50);
+    const buckets = new BurstingBuckets(100, 100, 0);
+    buckets.burstBalance = 0;
+    buckets.debit(250);
+    expect(buckets.allocatedBalance).toBe(-150);
+    buckets.refill(1000);
+    expect(buckets.allocatedBalance).toBe(-50);
+    buckets.refill(2000);
+    expect(buckets.allocatedBalance).toBe(50);
+    expect(buckets.burstBalance).toBe(0);
   });
 });
 
