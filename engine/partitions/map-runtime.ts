@@ -109,7 +109,13 @@ export class PartitionState implements Admission {
   readonly #throttleCache = new Map<string, Throttle>();
   #random = 0; // initialized as a number so V8 stores it unboxed (see burst.ts)
 
-  constructor(readonly partitionId: number, nowMs: number, topKeys: number) {
+  /** `owner` is the runtime whose map has this partition (a replaced map's states belong to the old one). */
+  constructor(
+    readonly partitionId: number,
+    nowMs: number,
+    topKeys: number,
+    readonly owner: MapRuntime,
+  ) {
     this.read = new Lane(nowMs);
     this.write = new Lane(nowMs);
     this.heat = new HeatSketch(partitionId * 0x9e3779b1 + 1);
@@ -200,7 +206,7 @@ export class MapRuntime {
     for (const range of map.partitions) {
       let state = previous.get(range.id);
       if (state === undefined) {
-        state = new PartitionState(range.id, nowMs, this.options.topKeys);
+        state = new PartitionState(range.id, nowMs, this.options.topKeys, this);
         const parent = inherited.get(range.id);
         if (parent !== undefined) state.sizeBytes = parent.sizeBytes / (countChildren(inherited, parent) || 1);
       }

@@ -195,7 +195,26 @@ export class PartitionManager {
   noteSize(tableId: number, indexId: number, key: Uint8Array, deltaBytes: number, keyOffset = 0): void {
     if (this.#unlimited) return;
     const runtime = this.#mapOf(tableId, indexId);
-    const state = runtime.lookup(key, keyOffset);
+    this.#noteSizeOn(runtime, runtime.lookup(key, keyOffset), key, deltaBytes, keyOffset);
+  }
+
+  /**
+   * SYNC, hot path: charge, then noteSize (when deltaBytes is not 0) on the same key, as the two calls
+   * in that order would, with one map lookup and, while the ticket's partition still holds the key
+   * (its state belongs to this map and was not split: a split retires it), no key lookup.
+   */
+  chargeAndNoteSize(tableId: number, indexId: number, admission: Admission, kind: AccessKind, units: number, key: Uint8Array, keyOffset: number, deltaBytes: number): void {
+    if (this.#unlimited) return;
+    const runtime = this.#mapOf(tableId, indexId);
+    const admitted = admission as PartitionState;
+    runtime.charge(admitted, kind, units, key, keyOffset, this.#admitNowMs);
+    if (deltaBytes === 0) return;
+    // A split charge decides (heat) is queued, installed later: the check is for tickets held across an await.
+    const state = admitted.retired || admitted.owner !== runtime ? runtime.lookup(key, keyOffset) : admitted;
+    this.#noteSizeOn(runtime, state, key, deltaBytes, keyOffset);
+  }
+
+  #noteSizeOn(runtime: MapRuntime, state: PartitionState, key: Uint8Array, deltaBytes: number, keyOffset: number): void {
     state.sizeBytes = Math.max(0, state.sizeBytes + deltaBytes);
     if (state.sizeBytes <= this.#splitSizeBytes || state.splitPending) return;
     const index = runtime.indexOf(state);

@@ -179,11 +179,13 @@ export function isThrottled(value: ReadTicket | WriteTicket | Throttled): value 
   return value instanceof Throttled;
 }
 
-/** Admits a read or throws the throttle. */
+/** Admits a read or throws the throttle (admitRead inlined: no Throttled unless throttled). */
 export function admitReadOrThrow(context: TableContext, table: Table, mapId: number, storageKey: Uint8Array): ReadTicket {
-  const ticket = admitRead(context, table, mapId, storageKey);
-  if (isThrottled(ticket)) throw throttleError(context, ticket);
-  return ticket;
+  const partitions = context.partitions;
+  if (partitions.mode !== 'modelled') return undefined;
+  const result = partitions.admit(table.tableId, mapId, 'read', storageKey, STORAGE_KEY_PREFIX_BYTES);
+  if (isThrottle(result)) throw throttleError(context, new Throttled(result, table, mapId, 'read'));
+  return result;
 }
 
 /** Charges `units` read units on an admitted read. */
@@ -217,10 +219,13 @@ export function admitWrite(context: TableContext, table: Table, storageKey: Uint
   return isThrottle(result) ? new Throttled(result, table, 0, 'write') : { base: result, indexes: NO_INDEX_ADMISSIONS };
 }
 
+/** Admits a base-table write or throws the throttle (admitWrite inlined: no Throttled unless throttled). */
 export function admitWriteOrThrow(context: TableContext, table: Table, storageKey: Uint8Array): WriteTicket | undefined {
-  const ticket = admitWrite(context, table, storageKey);
-  if (isThrottled(ticket)) throw throttleError(context, ticket);
-  return ticket;
+  const partitions = context.partitions;
+  if (partitions.mode !== 'modelled') return undefined;
+  const result = partitions.admit(table.tableId, 0, 'write', storageKey, STORAGE_KEY_PREFIX_BYTES);
+  if (isThrottle(result)) throw throttleError(context, new Throttled(result, table, 0, 'write'));
+  return { base: result, indexes: NO_INDEX_ADMISSIONS };
 }
 
 /**
@@ -253,6 +258,11 @@ export function admitIndexWrites(context: TableContext, table: Table, ticket: Wr
 }
 
 export function admitIndexWritesOrThrow(context: TableContext, table: Table, ticket: WriteTicket | undefined, changes: readonly IndexChange[]): void {
+  if (changes.length === 0) {
+    // What admitIndexWrites does with no changes, without its call.
+    if (ticket !== undefined) ticket.indexes = NO_INDEX_ADMISSIONS;
+    return;
+  }
   const throttled = admitIndexWrites(context, table, ticket, changes);
   if (throttled !== undefined) throw throttleError(context, throttled);
 }
@@ -282,6 +292,11 @@ export function chargeWriteTicket(
   if (ticket === undefined) return;
   const partitions = context.partitions;
   const tableId = table.tableId;
+  if (changes.length === 0) {
+    // No index entries: the base charge and its size note (one call: one map and one key lookup).
+    partitions.chargeAndNoteSize(tableId, 0, ticket.base, 'write', writeUnitsForItem(Math.max(oldSize, newSize), transactional), storageKey, STORAGE_KEY_PREFIX_BYTES, newSize - oldSize);
+    return;
+  }
   let baseUnits = writeUnitsForItem(Math.max(oldSize, newSize), transactional);
   let baseDeltaBytes = newSize - oldSize;
   for (const change of changes) {
@@ -302,8 +317,7 @@ export function chargeWriteTicket(
     const units = indexWriteUnits(change.oldBytes, change.newBytes, change.keyChanged) * factor;
     chargeEntry(context, table, ticket, mapId, key, units, (change.newBytes ?? 0) - (change.oldBytes ?? 0));
   }
-  partitions.charge(tableId, 0, ticket.base, 'write', baseUnits, storageKey, STORAGE_KEY_PREFIX_BYTES);
-  if (baseDeltaBytes !== 0) partitions.noteSize(tableId, 0, storageKey, baseDeltaBytes, STORAGE_KEY_PREFIX_BYTES);
+  partitions.chargeAndNoteSize(tableId, 0, ticket.base, 'write', baseUnits, storageKey, STORAGE_KEY_PREFIX_BYTES, baseDeltaBytes);
 }
 
 function chargeEntry(context: TableContext, table: Table, ticket: WriteTicket, mapId: number, key: Uint8Array, units: number, deltaBytes: number): void {
