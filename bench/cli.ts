@@ -31,6 +31,7 @@ import { formatReport } from './report/table.js';
 import { evaluateThresholds, formatVerdicts, parseThreshold, ThresholdParseError, type Threshold } from './report/threshold.js';
 import { BENCH_HELP, COMPARE_HELP, REPORT_HELP } from './report/help.js';
 import { configFromFlags, RUN_FLAG_NAMES, type RunFlags } from './report/flags.js';
+import { runIfEntryPoint } from '../engine/cli-entry.js';
 
 export interface BenchIo {
   stdout: { write(text: string): unknown };
@@ -290,20 +291,4 @@ function processIo(): BenchIo {
   return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
 }
 
-/** Executed as `node dist/bench/cli.js` (npm run bench), not imported. */
-function isMain(): boolean {
-  const script = process.argv[1];
-  return script !== undefined && pathToFileURL(resolvePath(script)).href === import.meta.url;
-}
-
-if (isMain()) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`silt bench: ${(error as Error).stack ?? String(error)}\n`);
-      process.exitCode = EXIT_FAILURE;
-    },
-  );
-}
+runIfEntryPoint(import.meta.url, 'silt bench', (argv) => main(argv));

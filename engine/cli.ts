@@ -16,8 +16,8 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { basename, dirname, resolve as resolvePath } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, resolve as resolvePath } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { Database } from './database.js';
 import type { SyncMode } from './lsm/options.js';
@@ -28,6 +28,7 @@ import { createLogger, isLogLevel, LOG_LEVELS, type LogLevel, type LogSink } fro
 import { servedOperations } from './api/pipeline.js';
 import { DEFAULT_HOST, DEFAULT_PORT, PARTITIONS_PATH, startServer } from './api/server.js';
 import { formatPartitions, type PartitionsDescription } from './table/describe-partitions.js';
+import { runIfEntryPoint } from './cli-entry.js';
 
 export interface CliIo {
   stdout: LogSink;
@@ -532,21 +533,4 @@ function processIo(): CliIo {
   return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
 }
 
-/** Executed as the bin (`silt`, through npm's link) or as `node …/cli.js`, not imported. */
-function isMain(): boolean {
-  const script = process.argv[1];
-  if (script === undefined) return false;
-  return pathToFileURL(resolvePath(script)).href === import.meta.url || basename(script) === 'silt';
-}
-
-if (isMain()) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`silt: ${(error as Error).stack ?? String(error)}\n`);
-      process.exitCode = EXIT_FAILURE;
-    },
-  );
-}
+runIfEntryPoint(import.meta.url, 'silt', (argv) => main(argv), 'silt');

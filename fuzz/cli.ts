@@ -15,11 +15,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Campaign, CampaignProgress, CampaignResult } from './campaign.js';
 import { CAMPAIGNS } from './registry.js';
 import { readRegression, writeRegression } from './regressions.js';
+import { runIfEntryPoint } from '../engine/cli-entry.js';
 
 export interface FuzzIo {
   stdout: { write(text: string): unknown };
@@ -229,19 +229,4 @@ function processIo(): FuzzIo {
   return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() };
 }
 
-function isMain(): boolean {
-  const script = process.argv[1];
-  return script !== undefined && pathToFileURL(resolvePath(script)).href === import.meta.url;
-}
-
-if (isMain()) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`silt fuzz: ${(error as Error).stack ?? String(error)}\n`);
-      process.exitCode = EXIT_FAILURE;
-    },
-  );
-}
+runIfEntryPoint(import.meta.url, 'silt fuzz', (argv) => main(argv));
