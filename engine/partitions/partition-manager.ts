@@ -12,9 +12,10 @@
  *   - isolation   the same, when one item dominates and adaptive capacity is on and the table has no
  *                 LSI: its collection gets a partition of its own ([h, h + 1) in hash space).
  *
- * Concurrency: one thread. admit/charge/noteSize are synchronous and never await; a split they
- * decide is queued. Every durable edit (createMap, setThroughput, dropTable, splits) runs on one
- * promise chain, so edits are serialised and never interleave; each is ONE store.write batch, and
+ * Concurrency: one thread. admit/charge/noteSize (and chargeAndNoteSize: charge then noteSize in one
+ * call) are synchronous and never await; a split they decide is queued. Every durable edit
+ * (createMap, setThroughput, dropTable, splits) runs on one promise chain, so edits are serialised
+ * and never interleave; each is ONE store.write batch, and
  * the in-memory map changes only after that write resolved. A background split's failure is kept
  * and rethrown by idle() (and by every later idle()).
  * Invariants: 1. maps in memory == maps in the store, except while an edit's write is in flight.
