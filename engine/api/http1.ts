@@ -116,6 +116,12 @@ export class Http1Connection {
   /** Chunked body parts and their total. */
   #chunks: Buffer[] = [];
   #chunkedBytes = 0;
+  /** Bytes of the current chunk's data still to come, and whether its closing CRLF is. */
+  #chunkRemaining = 0;
+  #chunkNeedsCrlf = false;
+  /** Input that arrived while a request was being answered, joined once when it is parsed. */
+  #held: Buffer[] = [];
+  #heldBytes = 0;
   /** Clock ms at which the current request's head began; 0 when idle. */
   #requestStartMs = 0;
   #idleSinceMs: number;
@@ -171,14 +177,17 @@ export class Http1Connection {
   #onData(chunk: Buffer): void {
     if (this.#phase === 'closed') return;
     if (this.#requestStartMs === 0) this.#requestStartMs = this.now();
-    this.#input = this.#input.length === 0 ? chunk : Buffer.concat([this.#input, chunk]);
     if (this.#phase === 'busy') {
-      if (this.#input.length > REQUEST_BODY_BYTES_MAX + HTTP_HEAD_BYTES_MAX && !this.#paused) {
+      // Kept as a list: joining on every read would copy held input over and over.
+      this.#held.push(chunk);
+      this.#heldBytes += chunk.length;
+      if (this.#heldBytes > REQUEST_BODY_BYTES_MAX + HTTP_HEAD_BYTES_MAX && !this.#paused) {
         this.#paused = true;
         this.socket.pause();
       }
       return;
     }
+    this.#input = this.#input.length === 0 ? chunk : Buffer.concat([this.#input, chunk]);
     this.#advance();
   }
 
@@ -240,6 +249,8 @@ export class Http1Connection {
       this.#phase = 'chunked';
       this.#chunks = [];
       this.#chunkedBytes = 0;
+      this.#chunkRemaining = 0;
+      this.#chunkNeedsCrlf = false;
       return true;
     }
     if (contentLength === undefined || contentLength === '0') return this.#dispatch(Buffer.alloc(0));
@@ -276,6 +287,23 @@ export class Http1Connection {
   /** Chunked framing: size line, data, CRLF … a zero chunk, optional trailers, CRLF. */
   #readChunks(): boolean {
     for (;;) {
+      // A chunk's data is taken as it arrives, so a large chunk in many reads is copied once.
+      if (this.#chunkRemaining > 0) {
+        const take = Math.min(this.#chunkRemaining, this.#input.length);
+        if (take === 0) return false;
+        this.#chunks.push(this.#input.subarray(0, take));
+        this.#chunkedBytes += take;
+        this.#chunkRemaining -= take;
+        this.#input = this.#input.subarray(take);
+        if (this.#chunkRemaining > 0) return false;
+        this.#chunkNeedsCrlf = true;
+      }
+      if (this.#chunkNeedsCrlf) {
+        if (this.#input.length < 2) return false;
+        if (this.#input[0] !== 13 || this.#input[1] !== 10) throw new FramingError(400);
+        this.#input = this.#input.subarray(2);
+        this.#chunkNeedsCrlf = false;
+      }
       const input = this.#input;
       const lineEnd = input.indexOf('\r\n', 0, 'latin1');
       if (lineEnd === -1) {
@@ -301,12 +329,8 @@ export class Http1Connection {
         this.#refuse();
         return false;
       }
-      const dataStart = lineEnd + 2;
-      if (input.length < dataStart + size + 2) return false;
-      if (input[dataStart + size] !== 13 || input[dataStart + size + 1] !== 10) throw new FramingError(400);
-      this.#chunks.push(input.subarray(dataStart, dataStart + size));
-      this.#chunkedBytes += size;
-      this.#input = input.subarray(dataStart + size + 2);
+      this.#input = input.subarray(lineEnd + 2);
+      this.#chunkRemaining = size;
     }
   }
 
@@ -335,6 +359,11 @@ export class Http1Connection {
       return;
     }
     this.#phase = 'head';
+    if (this.#held.length > 0) {
+      this.#input = Buffer.concat([this.#input, ...this.#held]);
+      this.#held = [];
+      this.#heldBytes = 0;
+    }
     if (this.#paused) {
       this.#paused = false;
       this.socket.resume();
@@ -387,6 +416,7 @@ export class Http1Connection {
   #close(): void {
     this.#phase = 'closed';
     this.#input = Buffer.alloc(0);
+    this.#held = [];
     this.socket.end();
     // Unread input would otherwise keep the socket half-open; the peer sees a clean close.
     this.socket.once('finish', () => this.socket.destroy());

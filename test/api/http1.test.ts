@@ -137,6 +137,62 @@ describe('framing', () => {
   });
 });
 
+describe('large and held input', () => {
+  it('reads one 4 MB chunk that arrives in a thousand writes (each byte copied once, not once per write)', async () => {
+    const head = Object.entries({ ...dynamoHeaders('ListTables'), Host: 'h', 'Transfer-Encoding': 'chunked' })
+      .map(([name, value]) => `${name}: ${value}`)
+      .join('\r\n');
+    const body = Buffer.from(`{${' '.repeat(4 * 1024 * 1024 - 2)}}`);
+    const pieces: Buffer[] = [Buffer.from(`POST / HTTP/1.1\r\n${head}\r\n\r\n${body.length.toString(16)}\r\n`, 'latin1')];
+    const step = Math.ceil(body.length / 1000);
+    for (let offset = 0; offset < body.length; offset += step) pieces.push(body.subarray(offset, offset + step));
+    pieces.push(Buffer.from('\r\n0\r\n\r\n', 'latin1'));
+    const { text } = await exchange(pieces, (t) => t.endsWith('}'));
+    expect(statuses(text)).toEqual([200]);
+    expect(text).toContain('"TableNames":[]');
+  });
+
+  it('holds requests that arrive while one is answered, then answers them in order', async () => {
+    const own = await serveDatabase();
+    const db = own.db as unknown as Record<string, unknown>;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    db['describeLimits'] = async () => {
+      entered();
+      await gate;
+      return { AccountMaxReadCapacityUnits: 7 };
+    };
+    try {
+      const socket = net.connect(own.server.port, '127.0.0.1');
+      let text = '';
+      const done = new Promise<void>((resolve, reject) => {
+        socket.on('data', (data) => {
+          text += data.toString('latin1');
+          if (statuses(text).length === 3 && text.endsWith('}')) resolve();
+        });
+        socket.on('error', reject);
+      });
+      await new Promise<void>((resolve) => socket.on('connect', resolve));
+      socket.write(post('{}', {}, 'DescribeLimits'));
+      await inside;
+      // Two more requests, in small pieces, while the first is held inside the database.
+      const more = Buffer.from(post('{"Limit": 1}') + post('{"Limit": 2}'), 'latin1');
+      for (let offset = 0; offset < more.length; offset += 7) socket.write(more.subarray(offset, offset + 7));
+      await new Promise<void>((resolve) => socket.write('', () => resolve()));
+      expect(statuses(text)).toEqual([]);
+      release();
+      await done;
+      socket.destroy();
+      expect(statuses(text)).toEqual([200, 200, 200]);
+      expect(text.indexOf('AccountMaxReadCapacityUnits')).toBeLessThan(text.indexOf('TableNames'));
+    } finally {
+      await own.close();
+    }
+  });
+});
+
 describe('framing errors answer and close', () => {
   const cases: [string, string, number][] = [
     ['a malformed request line', 'GARBAGE\r\n\r\n', 400],
