@@ -105,3 +105,21 @@ export const TABLE_INPUT: CreateTableCommandInput = {
   ],
   BillingMode: 'PAY_PER_REQUEST',
 };
+
+/**
+ * Replaces the database's DescribeLimits with one that stops until `release()`: `inside` resolves
+ * once a request has entered it, and it then answers `{ AccountMaxReadCapacityUnits: units }`.
+ * For tests of what the server does while a request is in flight.
+ */
+export function gateDescribeLimits(db: Database, units: number): { inside: Promise<void>; release: () => void } {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let entered!: () => void;
+  const inside = new Promise<void>((resolve) => (entered = resolve));
+  (db as unknown as Record<string, unknown>)['describeLimits'] = async () => {
+    entered();
+    await gate;
+    return { AccountMaxReadCapacityUnits: units };
+  };
+  return { inside, release };
+}

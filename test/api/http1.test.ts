@@ -6,7 +6,7 @@
 import * as net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_HEAD_BYTES_MAX } from '../../engine/limits.js';
-import { dynamoHeaders, serveDatabase, type Served } from './helpers.js';
+import { dynamoHeaders, gateDescribeLimits, serveDatabase, type Served } from './helpers.js';
 
 let served: Served;
 let port: number;
@@ -154,16 +154,7 @@ describe('large and held input', () => {
 
   it('holds requests that arrive while one is answered, then answers them in order', async () => {
     const own = await serveDatabase();
-    const db = own.db as unknown as Record<string, unknown>;
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    let entered!: () => void;
-    const inside = new Promise<void>((resolve) => (entered = resolve));
-    db['describeLimits'] = async () => {
-      entered();
-      await gate;
-      return { AccountMaxReadCapacityUnits: 7 };
-    };
+    const { inside, release } = gateDescribeLimits(own.db, 7);
     try {
       const socket = net.connect(own.server.port, '127.0.0.1');
       let text = '';

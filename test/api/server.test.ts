@@ -12,7 +12,7 @@ import { createLogger } from '../../engine/api/logger.js';
 import { REQUEST_BODY_BYTES_MAX } from '../../engine/limits.js';
 import { NESTING_MESSAGE } from '../../engine/model/validate.js';
 import { ManualClock } from '../../engine/util/clock.js';
-import { callOperation, dynamoHeaders, rawRequest, serveDatabase, TABLE_INPUT, type Served } from './helpers.js';
+import { callOperation, dynamoHeaders, gateDescribeLimits, rawRequest, serveDatabase, TABLE_INPUT, type Served } from './helpers.js';
 
 let served: Served;
 let url: string;
@@ -457,16 +457,7 @@ describe('connections', () => {
 describe('graceful shutdown', () => {
   it('stops accepting, finishes the in-flight request, then resolves', async () => {
     const own = await serveDatabase();
-    const db = own.db as unknown as Record<string, unknown>;
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    let entered!: () => void;
-    const inside = new Promise<void>((resolve) => (entered = resolve));
-    db['describeLimits'] = async () => {
-      entered();
-      await gate;
-      return { AccountMaxReadCapacityUnits: 1 };
-    };
+    const { inside, release } = gateDescribeLimits(own.db, 1);
     const pending = callOperation(own.server.url, 'DescribeLimits', {});
     await inside;
     expect(own.server.inFlight).toBe(1);
