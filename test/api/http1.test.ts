@@ -60,7 +60,6 @@ function statuses(text: string): number[] {
   return [...text.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((match) => Number(match[1]));
 }
 
-const twoResponses = (text: string): boolean => statuses(text).length >= 2 && text.endsWith('}');
 
 describe('framing', () => {
   it('answers pipelined requests in order on one connection', async () => {
