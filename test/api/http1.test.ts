@@ -60,7 +60,6 @@ function statuses(text: string): number[] {
   return [...text.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((match) => Number(match[1]));
 }
 
-
 describe('framing', () => {
   it('answers pipelined requests in order on one connection', async () => {
     const one = post('{}');
