@@ -35,7 +35,7 @@ import { BurstingBuckets } from './burst.js';
 import { HeatSketch } from './heat-sketch.js';
 import { hashOfKeyAt } from './key-space.js';
 import { OnDemandTracker } from './on-demand.js';
-import { oneIn } from './one-in.js';
+import { geometricGap } from './one-in.js';
 import { PartitionLookup } from './partition-lookup.js';
 import type { PartitionMap } from './partition-map.js';
 import { ROLL_MARGIN_MS, rollDueMsOf, SecondWindow } from './second-window.js';
@@ -108,6 +108,8 @@ export class PartitionState implements Admission {
   readonly throttles: Record<string, number> = {};
   readonly #throttleCache = new Map<string, Throttle>();
   #random = 0; // initialized as a number so V8 stores it unboxed (see burst.ts)
+  /** Charges left until the next one the top-keys sketch sees (1: the next); a small integer. */
+  #untilSample = 1;
 
   /** `owner` is the runtime whose map has this partition (a replaced map's states belong to the old one). */
   constructor(
@@ -121,6 +123,7 @@ export class PartitionState implements Admission {
     this.heat = new HeatSketch(partitionId * 0x9e3779b1 + 1);
     this.topKeys = new SpaceSaving(Math.max(1, topKeys * SPACE_SAVING_COUNTERS_PER_TOP_KEY));
     this.#random = ((partitionId + 1) * 0x2545f491) >>> 0 || 1;
+    this.#untilSample = geometricGap(this.nextRandom(), TOP_KEYS_SAMPLE_ONE_IN);
   }
 
   /** xorshift32: a cheap deterministic sampler (no Math.random in the engine). */
@@ -130,6 +133,18 @@ export class PartitionState implements Admission {
     x ^= x >>> 17;
     x ^= x << 5;
     return (this.#random = x >>> 0);
+  }
+
+  /**
+   * Whether this charge feeds the top-keys sketch: each charge is kept with probability
+   * 1 / TOP_KEYS_SAMPLE_ONE_IN, independently, as a coin per charge would keep it — but the coin is
+   * not tossed per charge: the gap to the next kept charge is drawn (geometric, from one random
+   * number) when one is kept, so the other charges cost one integer decrement.
+   */
+  sampleTopKey(): boolean {
+    if (--this.#untilSample > 0) return false;
+    this.#untilSample = geometricGap(this.nextRandom(), TOP_KEYS_SAMPLE_ONE_IN);
+    return true;
   }
 
   throttle(exception: Throttle['exception'], reason: string): Throttle {
@@ -299,20 +314,37 @@ export class MapRuntime {
     const lane = kindName === 'read' ? state.read : state.write;
     if (nowMs >= kind.tickDueMs) this.#tick(kind, nowMs);
     if (nowMs >= lane.rollDueMs) this.#rollLane(lane, kind, state, nowMs);
-    if (lane.provisioned) {
-      lane.refill(nowMs);
-      lane.debit(units);
-    }
+    if (lane.provisioned) lane.refill(nowMs);
+    this.#account(kind, state, lane, units, key, keyOffset, nowMs);
+  }
+
+  /**
+   * admit, then (when admitted and units > 0) charge `units` at the same instant, in one pass over
+   * the partition's state: for a synchronous read, whose units are known before it answers. Same
+   * outcome as the two calls in a row (admit has ticked, rolled and refilled to nowMs already).
+   */
+  admitAndCharge(kindName: AccessKind, key: Uint8Array, keyOffset: number, nowMs: number, units: number): Throttle | undefined {
+    const admitted = this.admit(kindName, key, keyOffset, nowMs);
+    if (!(admitted instanceof PartitionState)) return admitted;
+    if (units !== 0) this.#account(kindName === 'read' ? this.read : this.write, admitted, kindName === 'read' ? admitted.read : admitted.write, units, key, keyOffset, nowMs);
+    return undefined;
+  }
+
+  /** The debit and bookkeeping of a charge, on a lane already ticked, rolled and refilled to nowMs. */
+  #account(kind: KindState, state: PartitionState, lane: Lane, units: number, key: Uint8Array, keyOffset: number, nowMs: number): void {
+    if (lane.provisioned) lane.debit(units);
     lane.windowUnits += units;
     kind.window.units += units;
     kind.onDemand?.add(units);
     lane.intervalConsumed += units;
     if (units > 0) lane.lastUnits = units;
-    // The top-keys sketch sees one charge in TOP_KEYS_SAMPLE_ONE_IN, weighted up to stay unbiased: a
-    // take-over (a miss on a full sketch) copies the key and scans the counters, too dear per request.
-    if (oneIn(state.nextRandom(), TOP_KEYS_SAMPLE_ONE_IN)) state.topKeys.add(hashOfKeyAt(key, keyOffset), units * TOP_KEYS_SAMPLE_ONE_IN, key, keyOffset);
+    // The top-keys sketch sees a 1 / TOP_KEYS_SAMPLE_ONE_IN sample of charges, weighted up to stay
+    // unbiased: a take-over (a miss on a full sketch) copies the key and scans the counters, too
+    // dear per request.
+    if (state.sampleTopKey()) state.topKeys.add(hashOfKeyAt(key, keyOffset), units * TOP_KEYS_SAMPLE_ONE_IN, key, keyOffset);
     if (lane.hotSinceMs !== undefined) state.heat.offer(key, units, nowMs, keyOffset);
   }
+
 
   /** Rolls the table-level windows and runs the controller when its interval has passed. */
   #tick(kind: KindState, nowMs: number): void {

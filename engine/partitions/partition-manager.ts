@@ -182,6 +182,19 @@ export class PartitionManager {
     return runtime.admit(kind, key, keyOffset, nowMs);
   }
 
+  /**
+   * SYNC, hot path: admit, then charge `units` on the admission, at one clock reading — for a read
+   * that knows its units before it answers (GetItem reads, then admits: a read changes nothing).
+   * Returns the throttle, or undefined when admitted and charged.
+   */
+  admitAndCharge(tableId: number, indexId: number, kind: AccessKind, key: Uint8Array, keyOffset: number, units: number): Throttle | undefined {
+    if (this.#unlimited) return undefined;
+    const runtime = this.#mapOf(tableId, indexId);
+    const nowMs = this.clock.now();
+    this.#admitNowMs = nowMs;
+    return runtime.admitAndCharge(kind, key, keyOffset, nowMs, units);
+  }
+
   /** SYNC: debit actual units after the operation (also feeds heat sketch, top keys, controller). */
   charge(tableId: number, indexId: number, admission: Admission, kind: AccessKind, units: number, key: Uint8Array, keyOffset = 0): void {
     if (this.#unlimited) return;

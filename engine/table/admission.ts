@@ -194,6 +194,17 @@ export function chargeRead(context: TableContext, table: Table, mapId: number, t
   context.partitions.charge(table.tableId, mapId, ticket, 'read', units, storageKey, STORAGE_KEY_PREFIX_BYTES);
 }
 
+/**
+ * Admits a read of `units` at `storageKey` and charges them, or throws the throttle: for a read that
+ * has already read (GetItem), so admission and charge touch the partition's state once.
+ */
+export function admitAndChargeReadOrThrow(context: TableContext, table: Table, mapId: number, storageKey: Uint8Array, units: number): void {
+  const partitions = context.partitions;
+  if (partitions.mode !== 'modelled') return;
+  const throttle = partitions.admitAndCharge(table.tableId, mapId, 'read', storageKey, STORAGE_KEY_PREFIX_BYTES, units);
+  if (throttle !== undefined) throw throttleError(context, new Throttled(throttle, table, mapId, 'read'));
+}
+
 // ---- writes -----------------------------------------------------------------------------------------------------
 
 /** One GSI entry key a write touches, admitted on that GSI's map. */

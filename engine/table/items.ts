@@ -28,7 +28,7 @@ import { itemMutation, type IndexChange } from './mutation.js';
 import type { Table } from './table.js';
 import { indexWriteUnits } from './capacity.js';
 import { checkItemCollectionGrowth, itemCollectionBytes, itemCollectionMetricsOf } from './item-collections.js';
-import { admitIndexWritesOrThrow, admitReadOrThrow, admitWriteOrThrow, chargeFailedWrite, chargeRead, chargeWriteTicket } from './admission.js';
+import { admitAndChargeReadOrThrow, admitIndexWritesOrThrow, admitWriteOrThrow, chargeFailedWrite, chargeWriteTicket } from './admission.js';
 import { checkPutItemRequest, validateDeleteItemRequest, validateGetItemRequest, validateUpdateItemRequest } from './request-validation.js';
 
 type Output = Record<string, unknown>;
@@ -210,13 +210,15 @@ export function getItem(context: TableContext, raw: unknown): Output {
   const { projection } = compileRequest('GetItem', input);
   const meter = new CapacityMeter(returnConsumedCapacity(input));
   const key = table.itemKey(keyItem);
-  const ticket = admitReadOrThrow(context, table, 0, key);
+  // A read changes nothing and nothing after admission can fail, so GetItem reads first, then admits
+  // and charges in one pass over the partition's state (admit, read, charge touched that state twice,
+  // with the read's cache misses between: ~1% of a GetItem). A throttle answers as before.
   const bytes = context.store.get(key, context.readView(consistent));
   const found = bytes === undefined ? undefined : table.decodeSized(bytes);
   const item = found?.item;
   const units = readUnitsForItem(found === undefined ? 0 : found.sizeBytes, consistent);
+  admitAndChargeReadOrThrow(context, table, 0, key, units);
   meter.addRead(table.name, units);
-  chargeRead(context, table, 0, ticket, units, key);
   const output: Output = {};
   if (item !== undefined) output['Item'] = projection === undefined ? item : project(item, projection);
   return withCapacity(output, meter, table);
