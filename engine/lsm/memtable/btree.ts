@@ -5,8 +5,8 @@
  * Why this shape: a memtable holds ~10^5..10^6 entries, and at that size a lookup is bound by cache
  * and TLB misses, not instructions. A skiplist touches ~2·log2(n) scattered nodes per search; this
  * tree touches ~log_45(n) nodes, and inside a node it binary-searches a contiguous run of cached key
- * prefixes (the first bytes of each key as one exact number, see key-slab.ts), so few comparisons
- * go further.
+ * prefixes (six key bytes after its leading zeros as one exact number, see key-slab.ts), so few
+ * comparisons go further.
  * Those that do (equal prefixes: the key itself, its other versions, keys sharing a prefix) read a
  * copy of the key's bytes in one slab, not the caller's key object: one cache miss instead of two
  * or three.
@@ -107,7 +107,7 @@ export class BTree {
     }
     const slot = this.#leafSlot(node, prefix, key, seq);
     if (slot < arena[node + COUNT]! && arena[node + PREFIXES + slot] === prefix && arena[node + SEQUENCES + slot] === seq) {
-      const same = this.#keySlab.compareAfterPrefix(arena[node + KEY_REFERENCES + slot]!, key) === 0;
+      const same = this.#keySlab.compareAfterPrefix(arena[node + KEY_REFERENCES + slot]!, key, prefix) === 0;
       assert(!same, 'btree: duplicate (key, seq)');
     }
 
@@ -139,7 +139,7 @@ export class BTree {
     if (arena[at + PREFIXES] !== prefix) return -1;
     const reference = arena[at + KEY_REFERENCES]!;
     if (keyLengthOf(reference) !== key.length) return -1;
-    return this.#keySlab.compareAfterPrefix(reference, key) === 0 ? handle : -1;
+    return this.#keySlab.compareAfterPrefix(reference, key, prefix) === 0 ? handle : -1;
   }
 
   /** The first entry's handle (-1 when empty); position in foundLeaf/foundSlot. */
@@ -235,7 +235,7 @@ export class BTree {
     const arena = this.#arena;
     const slotPrefix = arena[node + PREFIXES + slot]!;
     if (slotPrefix !== prefix) return slotPrefix < prefix;
-    const byKey = this.#keySlab.compareAfterPrefix(arena[node + KEY_REFERENCES + slot]!, key);
+    const byKey = this.#keySlab.compareAfterPrefix(arena[node + KEY_REFERENCES + slot]!, key, prefix);
     if (byKey !== 0) return byKey < 0;
     return arena[node + SEQUENCES + slot]! > seq;
   }
@@ -270,7 +270,7 @@ export class BTree {
     const arena = this.#arena;
     const slotPrefix = arena[node + PREFIXES + slot]!;
     if (slotPrefix !== prefix) return slotPrefix > prefix;
-    const byKey = this.#keySlab.compareAfterPrefix(arena[node + KEY_REFERENCES + slot]!, key);
+    const byKey = this.#keySlab.compareAfterPrefix(arena[node + KEY_REFERENCES + slot]!, key, prefix);
     if (byKey !== 0) return byKey > 0;
     return arena[node + SEQUENCES + slot]! < seq;
   }

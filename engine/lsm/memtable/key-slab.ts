@@ -16,8 +16,14 @@
  */
 import { assert } from '../../util/assert.js';
 
-/** Leading key bytes cached per entry as one exact number (6 bytes = 48 bits < 2^53). */
+/** Key bytes cached per entry, after its leading zero bytes, as one exact number (6 bytes = 48 bits). */
 export const PREFIX_BYTES = 6;
+/**
+ * Leading zero bytes a prefix skips at most: the count goes above the 48 bits, as
+ * (LEADING_ZEROS_MAX − zeros) × 2^48, and 16 × 2^48 + 2^48 <= 2^53 keeps every prefix exact.
+ */
+const LEADING_ZEROS_MAX = 16;
+const WINDOW_SCALE = 2 ** 48;
 const KEY_LENGTH_SCALE = 2 ** 17;
 const SLAB_BYTES_INITIAL = 64 * 1024;
 const SLAB_BYTES_MAX = 2 ** 36;
@@ -25,21 +31,37 @@ const SLAB_BYTES_MAX = 2 ** 36;
 const COPY_LOOP_BYTES_MAX = 32;
 
 /**
- * The first PREFIX_BYTES of key, zero-padded, as a big-endian number. Zero padding keeps order:
- * a < b implies prefixOf(a) <= prefixOf(b), so unequal prefixes decide a comparison alone, and
- * equal prefixes mean the first min(PREFIX_BYTES, a.length, b.length) bytes are equal.
+ * A number that orders keys: a < b implies prefixOf(a) <= prefixOf(b), so unequal prefixes decide a
+ * comparison alone. It is the key's leading zero bytes counted (z, at most LEADING_ZEROS_MAX), then
+ * the PREFIX_BYTES after them, reading the key as zero-padded: (LEADING_ZEROS_MAX − z) × 2^48 +
+ * bytes[z, z + 6) big-endian. Equal prefixes mean the first min(prefixSkip(prefix), a.length,
+ * b.length) bytes are equal.
+ *
+ * Why skip zeros: storage keys start with `tableId u32 | indexId u16` (engine/model/FORMAT.md §2),
+ * mostly zero bytes and the same for every item of a table. A prefix of the first six bytes was the
+ * same for all of them, so every comparison of a search read the slab (a cache miss each); after
+ * the zeros, the window reaches the partition-key hash, which tells nearly every two items apart.
+ *
+ * Order (keys read as infinite zero-padded sequences, which keeps byte order up to ties): with more
+ * leading zeros a key is smaller, and its prefix is below (LEADING_ZEROS_MAX − z + 1) × 2^48, the
+ * least prefix of a key with fewer; with as many, the windows at the same offset compare as the keys.
  */
 export function prefixOf(key: Uint8Array): number {
   const length = key.length;
-  if (length >= PREFIX_BYTES) {
-    return (
-      (key[0]! * 0x100 + key[1]!) * 0x1_0000_0000 +
-      (((key[2]! << 24) | (key[3]! << 16) | (key[4]! << 8) | key[5]!) >>> 0)
-    );
+  let z = 0;
+  while (z < LEADING_ZEROS_MAX && (z >= length || key[z] === 0)) z++;
+  const base = (LEADING_ZEROS_MAX - z) * WINDOW_SCALE;
+  if (length >= z + PREFIX_BYTES) {
+    return base + (key[z]! * 0x100 + key[z + 1]!) * 0x1_0000_0000 + (((key[z + 2]! << 24) | (key[z + 3]! << 16) | (key[z + 4]! << 8) | key[z + 5]!) >>> 0);
   }
-  let prefix = 0;
-  for (let i = 0; i < PREFIX_BYTES; i++) prefix = prefix * 0x100 + (i < length ? key[i]! : 0);
-  return prefix;
+  let window = 0;
+  for (let i = z; i < z + PREFIX_BYTES; i++) window = window * 0x100 + (i < length ? key[i]! : 0);
+  return base + window;
+}
+
+/** How many leading bytes two keys with this prefix share (see prefixOf): their zeros and the window. */
+export function prefixSkip(prefix: number): number {
+  return LEADING_ZEROS_MAX - Math.floor(prefix / WINDOW_SCALE) + PREFIX_BYTES;
 }
 
 export function keyLengthOf(reference: number): number {
@@ -64,17 +86,17 @@ export class KeySlab {
   }
 
   /**
-   * compareBytes(slab key at reference, key) for keys whose prefixes are equal: their first
-   * min(PREFIX_BYTES, lengths) bytes are then equal, so the loop starts at PREFIX_BYTES, and when
-   * a key is shorter than that the lengths decide.
+   * compareBytes(slab key at reference, key) for keys whose prefixes both equal `prefix`: their
+   * first prefixSkip(prefix) bytes (as far as both go) are then equal, so the loop starts there, and
+   * when a key is shorter than that the lengths decide.
    */
-  compareAfterPrefix(reference: number, key: Uint8Array): number {
+  compareAfterPrefix(reference: number, key: Uint8Array, prefix: number): number {
     const bytes = this.#bytes;
     const slabLength = reference % KEY_LENGTH_SCALE;
     const start = (reference - slabLength) / KEY_LENGTH_SCALE;
     const keyLength = key.length;
     const length = slabLength < keyLength ? slabLength : keyLength;
-    for (let i = PREFIX_BYTES; i < length; i++) {
+    for (let i = prefixSkip(prefix); i < length; i++) {
       const difference = bytes[start + i]! - key[i]!;
       if (difference !== 0) return difference;
     }

@@ -1,8 +1,8 @@
 /**
  * Model test: a Memtable against a sorted array of (key, seq, type, value) in internal order.
  * Keys come from a small alphabet and short lengths so that equal keys, keys that are prefixes of
- * each other ([], [1], [1,0], [1,0,0]) and keys that tie on the tree's cached 6-byte prefix are
- * common.
+ * each other ([], [1], [1,0], [1,0,0]) and keys that tie on the tree's cached prefix (six bytes
+ * after up to 16 leading zeros) are common.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -30,6 +30,11 @@ const keyArbitrary = fc.oneof(
     Uint8Array.of(255),
   ),
   fc.uint8Array({ minLength: 0, maxLength: 9 }).map((raw) => raw.map((byte) => [0, 1, 2, 255][byte % 4]!)),
+  // Runs of leading zeros (the prefix skips up to 16) before a short tail: keys that tie on the
+  // prefix's six-byte window after the zeros and differ later, as storage keys of one table do.
+  fc
+    .tuple(fc.integer({ min: 0, max: 18 }), fc.uint8Array({ minLength: 0, maxLength: 10 }).map((raw) => raw.map((byte) => [0, 1, 255][byte % 3]!)))
+    .map(([zeros, tail]) => Uint8Array.from([...new Array<number>(zeros).fill(0), ...tail])),
 );
 const seqArbitrary = fc.integer({ min: 0, max: 60 });
 
