@@ -1,7 +1,8 @@
 /**
  * Memtable micro-benchmark: insert, point get (hit and miss), full scan, seek and prev at 1M entries
- * of random 16-byte keys with 100-byte values, plus gets over keys sharing an 8-byte prefix (as
- * table-prefixed keys do), where the cached key prefix cannot decide comparisons. Each task runs a
+ * of random 16-byte keys with 100-byte values, plus gets over keys sharing an 8-byte prefix, where
+ * the cached key prefix cannot decide comparisons, and over storage-key-shaped keys (`00 00 00 07
+ * 00 00` — tableId 7, indexId 0 — then random bytes), whose leading zeros the prefix skips. Each task runs a
  * batch of operations per iteration and the table reports time per operation. Inputs are generated
  * before timing from a fixed seed; probe keys are fresh copies, as a caller's would be.
  */
@@ -35,6 +36,14 @@ function randomKeys(random: SeededRandom, count: number, sharedPrefixBytes = 0):
   return keys;
 }
 
+/** Storage keys of one table: `tableId u32 | indexId u16` (engine/model/FORMAT.md §2), then random bytes. */
+function tableKeys(random: SeededRandom, count: number): Uint8Array[] {
+  return randomKeys(random, count).map((key) => {
+    key.set([0, 0, 0, 7, 0, 0]);
+    return key;
+  });
+}
+
 function build(keys: readonly Uint8Array[], value: Uint8Array): Memtable {
   const memtable = new Memtable(new SeededRandom(7));
   for (let i = 0; i < keys.length; i++) memtable.add(i + 1, ValueType.Put, keys[i]!, value);
@@ -52,6 +61,9 @@ export async function run(): Promise<void> {
   const prefixedKeys = randomKeys(random, ENTRY_COUNT, 8);
   const prefixed = build(prefixedKeys, value);
   const prefixedHitKeys = Array.from({ length: LOOKUP_BATCH }, () => prefixedKeys[random.int(ENTRY_COUNT)]!.slice());
+  const tableKeyed = tableKeys(random, ENTRY_COUNT);
+  const table = build(tableKeyed, value);
+  const tableHitKeys = Array.from({ length: LOOKUP_BATCH }, () => tableKeyed[random.int(ENTRY_COUNT)]!.slice());
   let sink = 0;
 
   const batches = new Map<string, number>();
@@ -72,6 +84,9 @@ export async function run(): Promise<void> {
   });
   add(`get hit @${ENTRY_COUNT}, 8-byte shared prefix`, LOOKUP_BATCH, () => {
     for (let i = 0; i < LOOKUP_BATCH; i++) if (prefixed.get(prefixedHitKeys[i]!, Number.MAX_SAFE_INTEGER) !== undefined) sink++;
+  });
+  add(`get hit @${ENTRY_COUNT}, storage keys of one table`, LOOKUP_BATCH, () => {
+    for (let i = 0; i < LOOKUP_BATCH; i++) if (table.get(tableHitKeys[i]!, Number.MAX_SAFE_INTEGER) !== undefined) sink++;
   });
   add(`scan ${ENTRY_COUNT} entries`, ENTRY_COUNT, () => {
     const iterator = full.iterator();
