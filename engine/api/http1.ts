@@ -65,10 +65,25 @@ const FIRST_WINS: ReadonlySet<string> = new Set([
 ]);
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /**
- * Anywhere in a head: a control character other than tab, or a CR or LF that is not part of a CRLF
- * line end. One pass over the whole head instead of a test per field value.
+ * Whether head bytes [start, end) hold, anywhere, a control character other than tab, or a CR or LF
+ * that is not part of a CRLF line end — what /[\0-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|(?<!\r)\n/
+ * finds in the head's text (test/api/http1.test.ts holds the two equal). One pass over the bytes
+ * before any string is made: that regex cost ~2 µs on an SDK's ~550-byte head (its lookarounds are
+ * tried at every position), this loop ~0.5 µs.
  */
-const HEAD_INVALID = /[\0-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|(?<!\r)\n/;
+export function headInvalid(input: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = input[i]!;
+    if (c >= 0x20 && c !== 0x7f) continue;
+    if (c === 0x09) continue;
+    if (c === 0x0d && i + 1 < end && input[i + 1] === 0x0a) {
+      i++; // a CRLF line end
+      continue;
+    }
+    return true;
+  }
+  return false;
+}
 /** Header names as sent → lower-case, for names already checked to be tokens (bounded). */
 const NAMES = new Map<string, string>();
 const NAMES_MAX = 512;
@@ -217,9 +232,9 @@ export class Http1Connection {
       return false;
     }
     if (end - start > HTTP_HEAD_BYTES_MAX) throw new FramingError(431);
-    const head = input.toString('latin1', start, end);
     this.#input = input.subarray(end + 4);
-    if (HEAD_INVALID.test(head)) throw new FramingError(400);
+    if (headInvalid(input, start, end)) throw new FramingError(400);
+    const head = input.toString('latin1', start, end);
     const lines = head.split('\r\n');
     const match = REQUEST_LINE.exec(lines[0]!);
     if (match === null) throw new FramingError(400);

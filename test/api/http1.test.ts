@@ -3,8 +3,10 @@
  * SDK use (chunked bodies, Expect: 100-continue, pipelining, HTTP/1.0, HEAD), each framing error's
  * status, and the connection timeouts. Waits are on socket events, never on sleeps.
  */
+import fc from 'fast-check';
 import * as net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { headInvalid } from '../../engine/api/http1.js';
 import { HTTP_HEAD_BYTES_MAX } from '../../engine/limits.js';
 import { dynamoHeaders, gateDescribeLimits, serveDatabase, type Served } from './helpers.js';
 
@@ -182,6 +184,27 @@ describe('large and held input', () => {
   });
 });
 
+describe('headInvalid', () => {
+  /** Its definition: what the head's text must not contain. */
+  const INVALID = /[\0-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|(?<!\r)\n/;
+  it('finds exactly what the regex finds in the head text, at any offset', () => {
+    const byte = fc.oneof(fc.constantFrom(0x0d, 0x0a, 0x09, 0x20, 0x41, 0x7f, 0x00, 0x80, 0xff), fc.integer({ min: 0, max: 255 }));
+    fc.assert(
+      fc.property(fc.array(byte, { maxLength: 40 }), fc.nat(3), fc.nat(3), (bytes, before, after) => {
+        const input = Uint8Array.from([...new Array<number>(before).fill(0x0a), ...bytes, ...new Array<number>(after).fill(0x0d)]);
+        const text = Buffer.from(bytes).toString('latin1');
+        expect(headInvalid(input, before, before + bytes.length)).toBe(INVALID.test(text));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('accepts tabs, obs-text and CRLF line ends', () => {
+    const head = Buffer.from('GET / HTTP/1.1\r\nX-A: a\tb\xe9\r\nX-B: c', 'latin1');
+    expect(headInvalid(head, 0, head.length)).toBe(false);
+  });
+});
+
 describe('framing errors answer and close', () => {
   const cases: [string, string, number][] = [
     ['a malformed request line', 'GARBAGE\r\n\r\n', 400],
@@ -190,6 +213,11 @@ describe('framing errors answer and close', () => {
     ['obsolete line folding', 'GET / HTTP/1.1\r\nX-A: 1\r\n continued\r\n\r\n', 400],
     ['a header name that is not a token', 'GET / HTTP/1.1\r\nBad Name: 1\r\n\r\n', 400],
     ['a control character in a value', 'GET / HTTP/1.1\r\nX-A: a\x01b\r\n\r\n', 400],
+    ['a NUL in a value', 'GET / HTTP/1.1\r\nX-A: a\x00b\r\n\r\n', 400],
+    ['a DEL in a value', 'GET / HTTP/1.1\r\nX-A: a\x7fb\r\n\r\n', 400],
+    ['a bare LF in a value', 'GET / HTTP/1.1\r\nX-A: a\nb\r\n\r\n', 400],
+    ['a bare CR in a value', 'GET / HTTP/1.1\r\nX-A: a\rb\r\n\r\n', 400],
+    ['a bare CR ending the head', 'GET / HTTP/1.1\r\nX-A: a\r\r\n\r\n', 400],
     ['a non-numeric Content-Length', 'POST / HTTP/1.1\r\nContent-Length: 12a\r\n\r\n', 400],
     ['conflicting Content-Lengths', 'POST / HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}', 400],
     ['both Content-Length and Transfer-Encoding', 'POST / HTTP/1.1\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n{}', 400],
