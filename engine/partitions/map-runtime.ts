@@ -31,7 +31,7 @@ import {
   TOP_KEYS_SAMPLE_ONE_IN,
 } from '../limits.js';
 import { adjustBoosts, type ControlledPartition } from './adaptive-controller.js';
-import { BurstingBuckets } from './burst.js';
+import { BUCKET_FIELDS, BurstingBuckets } from './burst.js';
 import { HeatSketch } from './heat-sketch.js';
 import { hashOfKeyAt } from './key-space.js';
 import { OnDemandTracker } from './on-demand.js';
@@ -55,34 +55,66 @@ export interface RuntimeOptions {
 /** Called when a lane has run hot for the heat window (the manager decides what to do). */
 export type HotHandler = (runtime: MapRuntime, state: PartitionState, nowMs: number) => void;
 
+/** Slots of Lane's hot numeric fields in its Float64Array, after the buckets' (burst.ts). */
+const WINDOW_UNITS = BUCKET_FIELDS;
+const ROLL_DUE_MS = BUCKET_FIELDS + 1;
+const INTERVAL_CONSUMED = BUCKET_FIELDS + 2;
+const LAST_UNITS = BUCKET_FIELDS + 3;
+const LANE_FIELDS = BUCKET_FIELDS + 4;
+
 /**
  * One partition's state for one kind: its buckets (inherited), its per-second window and its
- * controller and heat figures, all plain fields of one object, so admit and charge touch one object
- * per partition rather than a lane, a window, a bucket pair and two buckets. Every numeric field is
- * initialised where it is declared (see burst.ts on V8 and undefined fields).
+ * controller and heat figures, in one object, so admit and charge touch one object per partition
+ * rather than a lane, a window, a bucket pair and two buckets. The fields every admit and charge
+ * touch are slots of the buckets' Float64Array (see burst.ts on V8's boxed number fields); the rest
+ * are plain fields, each initialised where it is declared (a field first defined as undefined stays
+ * tagged, and every float store into it allocates a box).
  */
 export class Lane extends BurstingBuckets implements ControlledPartition {
   /** Whether the buckets apply (provisioned mode); an on-demand lane's buckets are ignored. */
   provisioned = false;
   /** The per-second window, as SecondWindow keeps it (see second-window.ts): floor(ms / 1000). */
   windowIndex = 0;
-  windowUnits = 0;
   previousWindowUnits = 0;
-  rollDueMs = 0;
   boostPerSecond = 0;
   consumedPerSecond = 0;
   throttledPerSecond = 0;
-  intervalConsumed = 0;
   intervalThrottled = 0;
-  /** Units of the last charged request: the estimate of what a throttled request would have cost. */
-  lastUnits = 1;
   /** Start of the run of seconds above the heat threshold; undefined while cold. */
   hotSinceMs: number | undefined = undefined;
 
   constructor(nowMs: number) {
-    super(0, 0, nowMs);
+    super(0, 0, nowMs, LANE_FIELDS);
+    this.fields[LAST_UNITS] = 1;
     this.windowIndex = Math.floor(nowMs / 1000);
     this.rollDueMs = rollDueMsOf(this.windowIndex);
+  }
+
+  // The fields every admit and charge touch live in the buckets' Float64Array (see burst.ts).
+  get windowUnits(): number {
+    return this.fields[WINDOW_UNITS]!;
+  }
+  set windowUnits(value: number) {
+    this.fields[WINDOW_UNITS] = value;
+  }
+  get rollDueMs(): number {
+    return this.fields[ROLL_DUE_MS]!;
+  }
+  set rollDueMs(value: number) {
+    this.fields[ROLL_DUE_MS] = value;
+  }
+  get intervalConsumed(): number {
+    return this.fields[INTERVAL_CONSUMED]!;
+  }
+  set intervalConsumed(value: number) {
+    this.fields[INTERVAL_CONSUMED] = value;
+  }
+  /** Units of the last charged request: the estimate of what a throttled request would have cost. */
+  get lastUnits(): number {
+    return this.fields[LAST_UNITS]!;
+  }
+  set lastUnits(value: number) {
+    this.fields[LAST_UNITS] = value;
   }
 
   /** SecondWindow.roll on this lane's window: moves to `now`'s second; true when one completed. */
