@@ -1,21 +1,21 @@
 /**
  * What capacity accounting costs on the hot path: embedded PutItem and GetItem throughput with
- * `capacity: 'modelled'` against `capacity: 'unlimited'`, in the same process and run (issue 6
- * target: the model costs at most 5%).
+ * `capacity: 'modelled'` against `capacity: 'unlimited'` (issue 6 target: the model costs at most 5%).
  *
  * Measured as bench/api/embedded.ts measures embedded operations: one awaited call at a time,
- * operations ÷ wall time of the loop, in memory with WAL sync 'none'. The two databases are measured
- * in pairs of adjacent rounds, in turn first (unlimited then modelled, then modelled then unlimited,
- * …: the round run second in a pair measured ~1% slower in an A/A run); each mode's median round is
- * reported, and the cost is the median over the pairs of 1 − modelled ÷ unlimited, so drift in the
- * machine's load hits both alike. Many short rounds (201 of 5,000 operations) give a steadier median
- * than a few long ones. `--same` runs both databases unlimited: the cost it prints is the method's
- * own noise and bias (an A/A test).
+ * operations ÷ wall time of the loop, in memory with WAL sync 'none'.
  *
- * What the databases hold: 100,000 items, loaded, flushed and compacted before anything is timed.
- * The put rounds write into a memtable too large to fill (no flush competes with the timed rounds);
- * before the get rounds both databases are flushed and compacted again, so gets read SSTs through the
- * block cache, as in a database that has run a while.
+ * Each measurement is its own process (`--processes`, 8 per mode and operation, modes alternating,
+ * the first mode alternating too): a process's JIT decisions and heap layout shift its speed by a
+ * few percent for its whole life, which rounds inside one process cannot average out (two databases
+ * in one process, rounds alternating, gave 2–9% for the same code from run to run). A process
+ * reports the median of its timed rounds; each mode's figure is the median over its processes, and
+ * the cost is 1 − modelled ops/s ÷ unlimited ops/s. `--same` runs both modes unlimited: the cost it
+ * prints is the method's own noise (an A/A test).
+ *
+ * What a database holds: 100,000 items, loaded, flushed and compacted before anything is timed. The
+ * put rounds write into a memtable too large to fill (no flush competes with the timed rounds); the
+ * gets read those items from SSTs through the block cache, as in a database that has run a while.
  *
  * The modelled database must admit everything, or the comparison would measure throttles: its clock
  * runs SPEEDUP times faster than real time, so its buckets refill faster than any loop here can
@@ -27,11 +27,13 @@
  * often than a real clock does, and ~10–15 ns a request that no user pays.
  *
  *   npm run bench:capacity -- --overhead-only             (or node dist/bench/capacity/overhead.js)
- *   node dist/bench/capacity/overhead.js --num 20000 --rounds 51
+ *   node dist/bench/capacity/overhead.js --processes 12 --rounds 10 --num 50000
  *   node dist/bench/capacity/overhead.js --same            (A/A: both unlimited)
  */
-import { parseArgs } from 'node:util';
+import { execFile } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, promisify } from 'node:util';
 import { Database } from '../../engine/database.js';
 import type { Clock } from '../../engine/util/clock.js';
 
@@ -78,6 +80,11 @@ function scattered(i: number, n: number): number {
   return Math.floor((((i * 2654435761) % 4294967296) / 4294967296) * n);
 }
 
+/** Puts k0 … k(KEY_SPACE − 1) once, in order, so every get below finds its item. */
+async function load(db: Database): Promise<void> {
+  for (let i = 0; i < KEY_SPACE; i++) await db.putItem({ TableName: TABLE, Item: { pk: { S: `k${i}` }, payload: { S: PAYLOAD } } });
+}
+
 async function round(db: Database, operation: Operation, num: number, offset: number): Promise<number> {
   const start = performance.now();
   if (operation === 'put') {
@@ -93,69 +100,105 @@ function median(values: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-/**
- * Flushes and compacts both databases until idle: background work would otherwise compete with the
- * timed rounds, and hit one mode's rounds more than the other's.
- */
-async function settle(dbs: Record<Mode, Database>): Promise<void> {
-  for (const mode of ['unlimited', 'modelled'] as const) {
-    await dbs[mode].store.flush();
-    await dbs[mode].store.compactUntilIdle();
-  }
+/** Flushes and compacts until idle: background work would otherwise compete with the timed rounds. */
+async function settle(db: Database): Promise<void> {
+  await db.store.flush();
+  await db.store.compactUntilIdle();
 }
 
 export interface OverheadRow {
   operation: Operation;
   unlimitedOpsPerSec: number;
   modelledOpsPerSec: number;
-  /** Median over adjacent round pairs of 1 − modelled / unlimited: the share of throughput the model costs. */
+  /** 1 − modelled / unlimited (medians over processes): the share of throughput the model costs. */
   cost: number;
   throttles: number;
+}
+
+/** What one measuring process reports. */
+interface ChildResult {
+  opsPerSec: number;
+  throttles: number;
+}
+
+/** The measuring process: one database, one operation, `rounds` timed rounds after one untimed. */
+async function child(capacity: Mode, operation: Operation, num: number, rounds: number): Promise<ChildResult> {
+  const db = await open(capacity);
+  try {
+    await load(db);
+    await settle(db);
+    await round(db, operation, num, 0); // untimed: the JIT has compiled the path before it is timed
+    const measured: number[] = [];
+    for (let r = 0; r < rounds; r++) measured.push(await round(db, operation, num, (r + 1) * num));
+    const partitions = capacity === 'modelled' ? (await db.describePartitions(TABLE)).Partitions : [];
+    const throttles = partitions.reduce((sum, p) => sum + Object.values(p.throttles).reduce((a, b) => a + b, 0), 0);
+    return { opsPerSec: median(measured), throttles };
+  } finally {
+    await db.close();
+  }
+}
+
+const run = promisify(execFile);
+
+async function measureInChild(capacity: Mode, operation: Operation, num: number, rounds: number): Promise<ChildResult> {
+  const script = fileURLToPath(import.meta.url);
+  const { stdout } = await run(process.execPath, [script, '--child', '--mode', capacity, '--operation', operation, '--num', String(num), '--rounds', String(rounds)], { maxBuffer: 1 << 20 });
+  return JSON.parse(stdout.trim().split('\n').pop()!) as ChildResult;
+}
+
+function positive(name: string, text: string): number {
+  const n = Number(text);
+  if (!(Number.isSafeInteger(n) && n > 0)) throw new Error(`--${name} must be a positive integer, got '${text}'`);
+  return n;
 }
 
 export async function main(argv: readonly string[], out: (line: string) => void): Promise<OverheadRow[]> {
   const { values } = parseArgs({
     args: [...argv],
-    options: { num: { type: 'string', default: '5000' }, rounds: { type: 'string', default: '201' }, same: { type: 'boolean', default: false } },
+    options: {
+      num: { type: 'string', default: '50000' },
+      rounds: { type: 'string', default: '8' },
+      processes: { type: 'string', default: '8' },
+      same: { type: 'boolean', default: false },
+      child: { type: 'boolean', default: false },
+      mode: { type: 'string' },
+      operation: { type: 'string' },
+    },
   });
-  const num = Number(values.num);
-  const rounds = Number(values.rounds);
-  if (!(Number.isSafeInteger(num) && num > 0 && Number.isSafeInteger(rounds) && rounds > 0)) throw new Error('--num and --rounds must be positive integers');
-  // --same (A/A): the "modelled" database is unlimited too, so the printed cost is the method's noise.
-  const dbs: Record<Mode, Database> = { unlimited: await open('unlimited'), modelled: await open(values.same ? 'unlimited' : 'modelled') };
+  const num = positive('num', values.num);
+  const rounds = positive('rounds', values.rounds);
+  const processes = positive('processes', values.processes);
+  if (values.child) {
+    const mode = values.mode === 'modelled' ? 'modelled' : 'unlimited';
+    const operation = values.operation === 'put' ? 'put' : 'get';
+    out(JSON.stringify(await child(mode, operation, num, rounds)));
+    return [];
+  }
+  out(
+    `capacity overhead: embedded, serial, in memory, sync none; ${processes} processes per mode (alternating), each ${rounds} rounds of ${num} ops (median)${values.same ? '; A/A: both unlimited' : ''}`,
+  );
+  out(`${'operation'.padEnd(10)} ${'unlimited ops/s'.padStart(16)} ${'modelled ops/s'.padStart(15)} ${'cost'.padStart(7)}  process range (unlimited | modelled)`);
   const rows: OverheadRow[] = [];
-  try {
-    // Load every key once in both, so gets find items.
-    for (const mode of ['unlimited', 'modelled'] as const) await round(dbs[mode], 'put', KEY_SPACE, 0);
-    await settle(dbs);
-    out(`capacity overhead: embedded, serial, in memory, sync none; ${num} ops per round, ${rounds} rounds per mode (median)${values.same ? '; A/A: both unlimited' : ''}`);
-    out(`${'operation'.padEnd(10)} ${'unlimited ops/s'.padStart(16)} ${'modelled ops/s'.padStart(15)} ${'cost'.padStart(7)}  round range (unlimited | modelled)`);
-    for (const operation of ['put', 'get'] as const) {
-      const measured: Record<Mode, number[]> = { unlimited: [], modelled: [] };
-      // The gets read what the puts left in the memtable from the SSTs, as a database that has run a
-      // while does (and with nothing for the background to flush or compact while they are timed).
-      if (operation === 'get') await settle(dbs);
-      // One untimed round each first: the JIT has compiled both paths before anything is timed.
-      for (const mode of ['unlimited', 'modelled'] as const) await round(dbs[mode], operation, num, 0);
-      for (let r = 0; r < rounds; r++) {
-        const order = r % 2 === 0 ? (['unlimited', 'modelled'] as const) : (['modelled', 'unlimited'] as const);
-        for (const mode of order) measured[mode].push(await round(dbs[mode], operation, num, (r + 1) * num));
+  for (const operation of ['put', 'get'] as const) {
+    const measured: Record<Mode, number[]> = { unlimited: [], modelled: [] };
+    let throttles = 0;
+    for (let p = 0; p < processes; p++) {
+      const order = p % 2 === 0 ? (['unlimited', 'modelled'] as const) : (['modelled', 'unlimited'] as const);
+      for (const mode of order) {
+        // --same (A/A): the "modelled" side is unlimited too.
+        const result = await measureInChild(values.same ? 'unlimited' : mode, operation, num, rounds);
+        measured[mode].push(result.opsPerSec);
+        throttles += result.throttles;
       }
-      const unlimited = median(measured.unlimited);
-      const modelled = median(measured.modelled);
-      // Adjacent rounds ran under the same machine load: the median of their ratios is the steadier figure.
-      const pairCost = median(measured.unlimited.map((u, i) => 1 - measured.modelled[i]! / u));
-      const throttles = (await dbs.modelled.describePartitions(TABLE)).Partitions.reduce((sum, p) => sum + Object.values(p.throttles).reduce((a, b) => a + b, 0), 0);
-      const row: OverheadRow = { operation, unlimitedOpsPerSec: unlimited, modelledOpsPerSec: modelled, cost: pairCost, throttles };
-      rows.push(row);
-      const list = (xs: number[]): string => `${Math.round(Math.min(...xs) / 1000)}k..${Math.round(Math.max(...xs) / 1000)}k`;
-      out(
-        `${(operation === 'put' ? 'PutItem' : 'GetItem').padEnd(10)} ${Math.round(unlimited).toString().padStart(16)} ${Math.round(modelled).toString().padStart(15)} ${`${(row.cost * 100).toFixed(1)}%`.padStart(7)}  ${list(measured.unlimited)} | ${list(measured.modelled)}${throttles > 0 ? `  (${throttles} throttles!)` : ''}`,
-      );
     }
-  } finally {
-    await dbs.unlimited.close();
-    await dbs.modelled.close();
+    const unlimited = median(measured.unlimited);
+    const modelled = median(measured.modelled);
+    const row: OverheadRow = { operation, unlimitedOpsPerSec: unlimited, modelledOpsPerSec: modelled, cost: 1 - modelled / unlimited, throttles };
+    rows.push(row);
+    const list = (xs: number[]): string => `${Math.round(Math.min(...xs) / 1000)}k..${Math.round(Math.max(...xs) / 1000)}k`;
+    out(
+      `${(operation === 'put' ? 'PutItem' : 'GetItem').padEnd(10)} ${Math.round(unlimited).toString().padStart(16)} ${Math.round(modelled).toString().padStart(15)} ${`${(row.cost * 100).toFixed(1)}%`.padStart(7)}  ${list(measured.unlimited)} | ${list(measured.modelled)}${throttles > 0 ? `  (${throttles} throttles!)` : ''}`,
+    );
   }
   return rows;
 }
