@@ -128,6 +128,36 @@ describe('runCompactionJob', () => {
     expect(Buffer.from(actual.files[0]!.bytes).equals(Buffer.from(expected[0]!.bytes))).toBe(true);
   });
 
+  it('yields to the event loop at least every 1,024 entries while flattening (a 32 Ki-entry chunk held requests ~45 ms)', async () => {
+    const memtable = new Memtable(new SeededRandom(1));
+    for (let seq = 1; seq <= 5000; seq++) memtable.add(seq, ValueType.Put, new TextEncoder().encode(`key${seq}`), new Uint8Array(100));
+    let entriesSinceYield = 0;
+    let longest = 0;
+    const inner = memtable.iterator();
+    // The memtable's iterator, counting the entries stepped over since the last yield.
+    const source: InternalIterator = {
+      valid: () => inner.valid(),
+      seekToFirst: () => inner.seekToFirst(),
+      seekToLast: () => inner.seekToLast(),
+      seek: (userKey, seq) => inner.seek(userKey, seq),
+      next: () => {
+        longest = Math.max(longest, ++entriesSinceYield);
+        inner.next();
+      },
+      prev: () => inner.prev(),
+      userKey: () => inner.userKey(),
+      sequence: () => inner.sequence(),
+      valueType: () => inner.valueType(),
+      value: () => inner.value(),
+      close: () => inner.close(),
+    };
+    await encodeSortedRun(source, memtable.approximateBytes, () => {
+      entriesSinceYield = 0;
+      return Promise.resolve();
+    });
+    expect(longest).toBeLessThanOrEqual(1024);
+  });
+
   it('fails with OutOfFileNumbersError when the outputs need more numbers than it was given', async () => {
     const entries = Array.from({ length: 400 }, (_, i) => ({ userKey: new TextEncoder().encode(`k${String(i).padStart(4, '0')}`), seq: 1, type: ValueType.Put, value: new Uint8Array(50) }));
     const builder: TableBuilderOptions = { blockBytes: 256, restartInterval: 4, bloomBitsPerKey: 0, compression: 'none' };
