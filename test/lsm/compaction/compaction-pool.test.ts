@@ -5,7 +5,7 @@
  * compactionThreads 1 and 0 must end in the same contents, with the worker path actually taken.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -35,7 +35,22 @@ afterAll(() => {
   if (build !== '') rmSync(build, { recursive: true, force: true });
 });
 
-async function fill(compactionThreads: number): Promise<{ contents: string[]; counters: Record<string, number> }> {
+/** The nice value of each thread of this process, by thread id (Linux: /proc/self/task/<tid>/stat field 19). */
+function threadNiceValues(): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    // Fields after the parenthesised command name: state is field 3, nice is field 19.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    out.set(Number(tid), Number(fields[19 - 3]));
+  }
+  return out;
+}
+
+async function fill(
+  compactionThreads: number,
+  beforeClose: () => void = () => {},
+): Promise<{ contents: string[]; counters: Record<string, number> }> {
   const store = await Store.open({
     path: '/db',
     env: memoryEnv(),
@@ -67,6 +82,7 @@ async function fill(compactionThreads: number): Promise<{ contents: string[]; co
     contents.push(`${new TextDecoder().decode(key)}=${hash}:${v.length}`);
   }
   const counters = { ...store.stats().counters } as unknown as Record<string, number>;
+  beforeClose();
   await store.close();
   return { contents, counters };
 }
@@ -81,5 +97,16 @@ describe('compaction workers (compiled build)', () => {
     expect(inThread.counters.workerFlushes).toBe(0);
     expect(threaded.contents.length).toBeGreaterThan(1000);
     expect(threaded.contents).toEqual(inThread.contents);
+  }, 300_000);
+
+  it.runIf(process.platform === 'linux')('run at a lower CPU priority (nice 10) than the thread answering requests, on Linux', async () => {
+    let nice = new Map<number, number>();
+    await fill(1, () => {
+      nice = threadNiceValues();
+    });
+    // This thread (the process's main thread, tid = pid, or this vitest worker) keeps priority 0;
+    // the compaction worker, still alive while the store is open, runs at 10.
+    expect(nice.get(process.pid)).toBe(0);
+    expect([...nice.values()].filter((value) => value === 10).length).toBeGreaterThanOrEqual(1);
   }, 300_000);
 });
