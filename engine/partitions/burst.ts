@@ -34,13 +34,46 @@ import { assert } from '../util/assert.js';
 export type Source = 'none' | 'allocated' | 'burst';
 
 /** Slots of BurstingBuckets' fields in its Float64Array; a subclass puts its own after BUCKET_FIELDS. */
-const ALLOCATED_BALANCE = 0;
-const BURST_BALANCE = 1;
+export const ALLOCATED_BALANCE = 0;
+export const BURST_BALANCE = 1;
 const ALLOCATED_CAPACITY = 2;
 const BURST_CAPACITY = 3;
 const ALLOCATED_RATE_PER_MS = 4;
 const LAST_REFILL_MS = 5;
 export const BUCKET_FIELDS = 6;
+
+/** BurstingBuckets.refill on the buckets' slots of `f` (the hot path holds the row, not the object). */
+export function refillRow(f: Float64Array, nowMs: number): void {
+  const elapsedMs = nowMs - f[LAST_REFILL_MS]!;
+  if (!(elapsedMs > 0)) return; // same instant, or a clock that stepped back: nothing accrues
+  f[LAST_REFILL_MS] = nowMs;
+  const balance = f[ALLOCATED_BALANCE]! + elapsedMs * f[ALLOCATED_RATE_PER_MS]!;
+  const capacity = f[ALLOCATED_CAPACITY]!;
+  if (balance <= capacity) {
+    f[ALLOCATED_BALANCE] = balance;
+    return;
+  }
+  const unused = balance - capacity;
+  f[ALLOCATED_BALANCE] = capacity;
+  if (!(unused > 0)) return;
+  const spilled = f[BURST_BALANCE]! + unused;
+  const burstCapacity = f[BURST_CAPACITY]!;
+  f[BURST_BALANCE] = spilled <= burstCapacity ? spilled : burstCapacity;
+}
+
+/** BurstingBuckets.debit on the buckets' slots of `f`. */
+export function debitRow(f: Float64Array, units: number): void {
+  const allocated = f[ALLOCATED_BALANCE]!;
+  if (allocated >= units) {
+    f[ALLOCATED_BALANCE] = allocated - units;
+    return;
+  }
+  const fromAllocated = allocated > 0 ? allocated : 0;
+  const rest = units - fromAllocated;
+  f[ALLOCATED_BALANCE] = allocated - fromAllocated;
+  if (f[BURST_BALANCE]! > 0) f[BURST_BALANCE] = f[BURST_BALANCE]! - rest;
+  else f[ALLOCATED_BALANCE] = f[ALLOCATED_BALANCE]! - rest;
+}
 
 export class BurstingBuckets {
   /**
@@ -50,6 +83,11 @@ export class BurstingBuckets {
    * two cache lines.
    */
   protected readonly fields: Float64Array;
+
+  /** The Float64Array of the numeric fields (map-runtime.ts's hot path reads and writes it directly). */
+  get row(): Float64Array {
+    return this.fields;
+  }
 
   get allocatedBalance(): number {
     return this.fields[ALLOCATED_BALANCE]!;
@@ -91,22 +129,7 @@ export class BurstingBuckets {
 
   /** Accrues the time since the last refill into allocated; what overflows it goes to burst. */
   refill(nowMs: number): void {
-    const f = this.fields;
-    const elapsedMs = nowMs - f[LAST_REFILL_MS]!;
-    if (!(elapsedMs > 0)) return; // same instant, or a clock that stepped back: nothing accrues
-    f[LAST_REFILL_MS] = nowMs;
-    const balance = f[ALLOCATED_BALANCE]! + elapsedMs * f[ALLOCATED_RATE_PER_MS]!;
-    const capacity = f[ALLOCATED_CAPACITY]!;
-    if (balance <= capacity) {
-      f[ALLOCATED_BALANCE] = balance;
-      return;
-    }
-    const unused = balance - capacity;
-    f[ALLOCATED_BALANCE] = capacity;
-    if (!(unused > 0)) return;
-    const spilled = f[BURST_BALANCE]! + unused;
-    const burstCapacity = f[BURST_CAPACITY]!;
-    f[BURST_BALANCE] = spilled <= burstCapacity ? spilled : burstCapacity;
+    refillRow(this.fields, nowMs);
   }
 
   /** Which bucket would admit a request now (the caller refilled first). */
@@ -118,17 +141,7 @@ export class BurstingBuckets {
 
   /** Debits the actual units: from allocated while it is positive, the rest from burst if it has any. */
   debit(units: number): void {
-    const f = this.fields;
-    const allocated = f[ALLOCATED_BALANCE]!;
-    if (allocated >= units) {
-      f[ALLOCATED_BALANCE] = allocated - units;
-      return;
-    }
-    const fromAllocated = allocated > 0 ? allocated : 0;
-    const rest = units - fromAllocated;
-    f[ALLOCATED_BALANCE] = allocated - fromAllocated;
-    if (f[BURST_BALANCE]! > 0) f[BURST_BALANCE] = f[BURST_BALANCE]! - rest;
-    else f[ALLOCATED_BALANCE] = f[ALLOCATED_BALANCE]! - rest;
+    debitRow(this.fields, units);
   }
 
   /** New rate and share (after a boost change or a throughput change); the caller refilled to now. Clamps the balances. */

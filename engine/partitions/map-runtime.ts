@@ -31,7 +31,7 @@ import {
   TOP_KEYS_SAMPLE_ONE_IN,
 } from '../limits.js';
 import { adjustBoosts, type ControlledPartition } from './adaptive-controller.js';
-import { BUCKET_FIELDS, BurstingBuckets } from './burst.js';
+import { ALLOCATED_BALANCE, BUCKET_FIELDS, BURST_BALANCE, BurstingBuckets, debitRow, refillRow } from './burst.js';
 import { HeatSketch } from './heat-sketch.js';
 import { hashOfKeyAt } from './key-space.js';
 import { OnDemandTracker } from './on-demand.js';
@@ -60,7 +60,13 @@ const WINDOW_UNITS = BUCKET_FIELDS;
 const ROLL_DUE_MS = BUCKET_FIELDS + 1;
 const INTERVAL_CONSUMED = BUCKET_FIELDS + 2;
 const LAST_UNITS = BUCKET_FIELDS + 3;
-const LANE_FIELDS = BUCKET_FIELDS + 4;
+/** 1 when the buckets apply (provisioned), 0 when not. */
+const PROVISIONED = BUCKET_FIELDS + 4;
+/** Start of the run of hot seconds; NaN while cold. */
+const HOT_SINCE_MS = BUCKET_FIELDS + 5;
+/** Charges left until the next one the top-keys sketch sees (1: the next). */
+const UNTIL_SAMPLE = BUCKET_FIELDS + 6;
+const LANE_FIELDS = BUCKET_FIELDS + 7;
 
 /**
  * One partition's state for one kind: its buckets (inherited), its per-second window and its
@@ -71,8 +77,6 @@ const LANE_FIELDS = BUCKET_FIELDS + 4;
  * tagged, and every float store into it allocates a box).
  */
 export class Lane extends BurstingBuckets implements ControlledPartition {
-  /** Whether the buckets apply (provisioned mode); an on-demand lane's buckets are ignored. */
-  provisioned = false;
   /** The per-second window, as SecondWindow keeps it (see second-window.ts): floor(ms / 1000). */
   windowIndex = 0;
   previousWindowUnits = 0;
@@ -80,14 +84,32 @@ export class Lane extends BurstingBuckets implements ControlledPartition {
   consumedPerSecond = 0;
   throttledPerSecond = 0;
   intervalThrottled = 0;
-  /** Start of the run of seconds above the heat threshold; undefined while cold. */
-  hotSinceMs: number | undefined = undefined;
 
-  constructor(nowMs: number) {
+  /** `firstSampleGap`: charges until the top-keys sketch first sees one (PartitionState.nextSampleGap). */
+  constructor(nowMs: number, firstSampleGap: number) {
     super(0, 0, nowMs, LANE_FIELDS);
-    this.fields[LAST_UNITS] = 1;
+    const f = this.fields;
+    f[LAST_UNITS] = 1;
+    f[HOT_SINCE_MS] = Number.NaN;
+    f[UNTIL_SAMPLE] = firstSampleGap;
     this.windowIndex = Math.floor(nowMs / 1000);
     this.rollDueMs = rollDueMsOf(this.windowIndex);
+  }
+
+  /** Whether the buckets apply (provisioned mode); an on-demand lane's buckets are ignored. */
+  get provisioned(): boolean {
+    return this.fields[PROVISIONED] === 1;
+  }
+  set provisioned(value: boolean) {
+    this.fields[PROVISIONED] = value ? 1 : 0;
+  }
+  /** Start of the run of seconds above the heat threshold; undefined while cold. */
+  get hotSinceMs(): number | undefined {
+    const value = this.fields[HOT_SINCE_MS]!;
+    return Number.isNaN(value) ? undefined : value;
+  }
+  set hotSinceMs(value: number | undefined) {
+    this.fields[HOT_SINCE_MS] = value ?? Number.NaN;
   }
 
   // The fields every admit and charge touch live in the buckets' Float64Array (see burst.ts).
@@ -140,8 +162,6 @@ export class PartitionState implements Admission {
   readonly throttles: Record<string, number> = {};
   readonly #throttleCache = new Map<string, Throttle>();
   #random = 0; // initialized as a number so V8 stores it unboxed (see burst.ts)
-  /** Charges left until the next one the top-keys sketch sees (1: the next); a small integer. */
-  #untilSample = 1;
 
   /** `owner` is the runtime whose map has this partition (a replaced map's states belong to the old one). */
   constructor(
@@ -150,12 +170,11 @@ export class PartitionState implements Admission {
     topKeys: number,
     readonly owner: MapRuntime,
   ) {
-    this.read = new Lane(nowMs);
-    this.write = new Lane(nowMs);
+    this.#random = ((partitionId + 1) * 0x2545f491) >>> 0 || 1;
+    this.read = new Lane(nowMs, this.nextSampleGap());
+    this.write = new Lane(nowMs, this.nextSampleGap());
     this.heat = new HeatSketch(partitionId * 0x9e3779b1 + 1);
     this.topKeys = new SpaceSaving(Math.max(1, topKeys * SPACE_SAVING_COUNTERS_PER_TOP_KEY));
-    this.#random = ((partitionId + 1) * 0x2545f491) >>> 0 || 1;
-    this.#untilSample = geometricGap(this.nextRandom(), TOP_KEYS_SAMPLE_ONE_IN);
   }
 
   /** xorshift32: a cheap deterministic sampler (no Math.random in the engine). */
@@ -168,15 +187,13 @@ export class PartitionState implements Admission {
   }
 
   /**
-   * Whether this charge feeds the top-keys sketch: each charge is kept with probability
+   * Charges until the top-keys sketch sees the next one: each charge is kept with probability
    * 1 / TOP_KEYS_SAMPLE_ONE_IN, independently, as a coin per charge would keep it — but the coin is
    * not tossed per charge: the gap to the next kept charge is drawn (geometric, from one random
-   * number) when one is kept, so the other charges cost one integer decrement.
+   * number) when one is kept, and a lane counts it down (UNTIL_SAMPLE), one decrement a charge.
    */
-  sampleTopKey(): boolean {
-    if (--this.#untilSample > 0) return false;
-    this.#untilSample = geometricGap(this.nextRandom(), TOP_KEYS_SAMPLE_ONE_IN);
-    return true;
+  nextSampleGap(): number {
+    return geometricGap(this.nextRandom(), TOP_KEYS_SAMPLE_ONE_IN);
   }
 
   throttle(exception: Throttle['exception'], reason: string): Throttle {
@@ -227,6 +244,9 @@ export class MapRuntime {
   map!: PartitionMap;
   states: PartitionState[] = [];
   #lookup!: PartitionLookup;
+  /** states[i].read.row and states[i].write.row: admitAndCharge's way to a lane without its objects. */
+  #readRows: Float64Array[] = [];
+  #writeRows: Float64Array[] = [];
   readonly read: KindState;
   readonly write: KindState;
 
@@ -264,6 +284,8 @@ export class MapRuntime {
     this.map = map;
     this.#lookup = new PartitionLookup(map.partitions);
     this.states = states;
+    this.#readRows = states.map((state) => state.read.row);
+    this.#writeRows = states.map((state) => state.write.row);
     this.#configure(this.read, nowMs);
     this.#configure(this.write, nowMs);
   }
@@ -351,32 +373,60 @@ export class MapRuntime {
   }
 
   /**
-   * admit, then (when admitted and units > 0) charge `units` at the same instant, in one pass over
-   * the partition's state: for a synchronous read, whose units are known before it answers. Same
-   * outcome as the two calls in a row (admit has ticked, rolled and refilled to nowMs already).
+   * admit, then (when admitted and units is not 0) charge `units` at the same instant: for a
+   * synchronous read, whose units are known before it answers. Same outcome as the two calls in a
+   * row (held to it by test/partitions/admit-and-charge.test.ts).
+   *
+   * The usual case — provisioned, window not due to roll, under the ceiling, a bucket positive — runs
+   * on the lane's Float64Array row alone (#rows), without touching the PartitionState or Lane
+   * object: on a cold partition each object is a cache miss, and GetItem pays this on every call.
+   * Anything else takes the object path (admit, then #account), which does the same arithmetic.
    */
   admitAndCharge(kindName: AccessKind, key: Uint8Array, keyOffset: number, nowMs: number, units: number): Throttle | undefined {
+    const isRead = kindName === 'read';
+    const kind = isRead ? this.read : this.write;
+    if (nowMs >= kind.tickDueMs) this.#tick(kind, nowMs);
+    const index = this.#lookup.find(key, keyOffset);
+    const f = (isRead ? this.#readRows : this.#writeRows)[index]!;
+    if (kind.onDemand === undefined && nowMs < f[ROLL_DUE_MS]! && f[WINDOW_UNITS]! < kind.ceilingPerSecond) {
+      refillRow(f, nowMs);
+      if (f[ALLOCATED_BALANCE]! > 0 || f[BURST_BALANCE]! > 0) {
+        if (units !== 0) this.#accountRow(kind, f, undefined, index, units, key, keyOffset, nowMs);
+        return undefined;
+      }
+    }
     const admitted = this.admit(kindName, key, keyOffset, nowMs);
     if (!(admitted instanceof PartitionState)) return admitted;
-    if (units !== 0) this.#account(kindName === 'read' ? this.read : this.write, admitted, kindName === 'read' ? admitted.read : admitted.write, units, key, keyOffset, nowMs);
+    if (units !== 0) this.#account(kind, admitted, isRead ? admitted.read : admitted.write, units, key, keyOffset, nowMs);
     return undefined;
   }
 
   /** The debit and bookkeeping of a charge, on a lane already ticked, rolled and refilled to nowMs. */
   #account(kind: KindState, state: PartitionState, lane: Lane, units: number, key: Uint8Array, keyOffset: number, nowMs: number): void {
-    if (lane.provisioned) lane.debit(units);
-    lane.windowUnits += units;
+    this.#accountRow(kind, lane.row, state, -1, units, key, keyOffset, nowMs);
+  }
+
+  /**
+   * #account on a lane's row: `state` is the partition's, or undefined with `index` its position in
+   * #states (looked up only in the rare cases that need the object: a sampled charge, a hot lane).
+   */
+  #accountRow(kind: KindState, f: Float64Array, state: PartitionState | undefined, index: number, units: number, key: Uint8Array, keyOffset: number, nowMs: number): void {
+    if (f[PROVISIONED] === 1) debitRow(f, units);
+    f[WINDOW_UNITS] = f[WINDOW_UNITS]! + units;
     kind.window.units += units;
     kind.onDemand?.add(units);
-    lane.intervalConsumed += units;
-    if (units > 0) lane.lastUnits = units;
+    f[INTERVAL_CONSUMED] = f[INTERVAL_CONSUMED]! + units;
+    if (units > 0) f[LAST_UNITS] = units;
     // The top-keys sketch sees a 1 / TOP_KEYS_SAMPLE_ONE_IN sample of charges, weighted up to stay
     // unbiased: a take-over (a miss on a full sketch) copies the key and scans the counters, too
     // dear per request.
-    if (state.sampleTopKey()) state.topKeys.add(hashOfKeyAt(key, keyOffset), units * TOP_KEYS_SAMPLE_ONE_IN, key, keyOffset);
-    if (lane.hotSinceMs !== undefined) state.heat.offer(key, units, nowMs, keyOffset);
+    if ((f[UNTIL_SAMPLE] = f[UNTIL_SAMPLE]! - 1) <= 0) {
+      const owner = state ?? this.states[index]!;
+      f[UNTIL_SAMPLE] = owner.nextSampleGap();
+      owner.topKeys.add(hashOfKeyAt(key, keyOffset), units * TOP_KEYS_SAMPLE_ONE_IN, key, keyOffset);
+    }
+    if (!Number.isNaN(f[HOT_SINCE_MS]!)) (state ?? this.states[index]!).heat.offer(key, units, nowMs, keyOffset);
   }
-
 
   /** Rolls the table-level windows and runs the controller when its interval has passed. */
   #tick(kind: KindState, nowMs: number): void {

@@ -88,18 +88,23 @@ describe('partition maps follow the tables', () => {
   });
 
   it('shows throttles by reason and hot keys', async () => {
-    const { db } = await openDatabase();
+    const { db, clock } = await openDatabase();
     await createTable(db, { name: 'Tbl', read: 1000, write: 1 });
     for (let i = 0; i < 5; i++) await db.putItem({ TableName: 'Tbl', Item: bigItem('hotkey', `s${i}`) }).catch(() => undefined);
     const [partition] = (await db.describePartitions('Tbl')).Partitions;
     expect(partition!.throttles).toEqual({ TableWriteProvisionedThroughputExceeded: 2 });
-    // The top-keys sketch samples charges (engine/partitions): enough traffic names the hot key.
+    // The top-keys sketch samples one charge in 32 (engine/partitions): enough traffic names the hot
+    // key and estimates its units within half. 1,800 units of it here (~56 samples: the estimate is
+    // within half with near certainty); 180 (~6 samples) passed or failed with the sampler's seed.
     await createTable(db, { name: 'Hot', read: 100, write: 900 }); // one partition
-    for (let i = 0; i < 200; i++) await db.putItem({ TableName: 'Hot', Item: key(i % 10 === 0 ? `cold${i}` : 'hotkey', `s${i}`) });
+    for (let i = 0; i < 2000; i++) {
+      await db.putItem({ TableName: 'Hot', Item: key(i % 10 === 0 ? `cold${i}` : 'hotkey', `s${i}`) });
+      clock.advance(2); // 500 writes a second: under the partition's 1,000 WCU ceiling
+    }
     const [hot] = (await db.describePartitions('Hot')).Partitions;
     expect(hot!.hotKeys[0]).toMatchObject({ key: '686f746b65790001', value: 'hotkey' });
-    expect(hot!.hotKeys[0]!.units).toBeGreaterThan(90);
-    expect(hot!.hotKeys[0]!.units).toBeLessThan(270);
+    expect(hot!.hotKeys[0]!.units).toBeGreaterThan(900);
+    expect(hot!.hotKeys[0]!.units).toBeLessThan(2700);
     await db.close();
   });
 });

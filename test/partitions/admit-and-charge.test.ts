@@ -10,6 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { Store } from '../../engine/lsm/index.js';
 import { encodeStorageKey } from '../../engine/model/storage-key.js';
 import { isThrottle, PartitionManager, type AccessKind, type ThroughputSettings } from '../../engine/partitions/index.js';
+import { MapRuntime, PartitionState, type RuntimeOptions } from '../../engine/partitions/map-runtime.js';
+import { partitionCountFor } from '../../engine/partitions/partition-manager.js';
+import { initialMap } from '../../engine/partitions/partition-map.js';
 import { ManualClock } from '../../engine/util/clock.js';
 import { SeededRandom } from '../../engine/util/random.js';
 import { MemoryFileSystem } from '../../engine/vfs/memory.js';
@@ -65,6 +68,36 @@ describe('PartitionManager.admitAndCharge', () => {
           await reference.idle();
           await fast.idle();
           expect(fast.describe(1)).toEqual(reference.describe(1));
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('leaves every lane figure (balances, windows, last units, sample countdown, heat) as admit then charge leave it', () => {
+    // At the runtime: admitAndCharge's row fast path against the object path, compared slot by slot.
+    const options: RuntimeOptions = { adaptive: true, heatThresholdFraction: 0.8, heatWindowMs: 2000, controllerIntervalMs: 1000, onDemandScaleWindowMs: 60_000, topKeys: 3 };
+    fc.assert(
+      fc.property(fc.constantFrom(PROVISIONED, ON_DEMAND), fc.array(op, { minLength: 1, maxLength: 60 }), (settings, ops) => {
+        const runtime = (): MapRuntime => new MapRuntime(initialMap(1, 0, { ...settings }, false, 'S', partitionCountFor(settings)), 1_000_000, options, () => {});
+        const reference = runtime();
+        const fast = runtime();
+        let now = 1_000_000;
+        for (const step of ops) {
+          if (step.type === 'advance') {
+            now += step.ms;
+            continue;
+          }
+          const key = KEYS[step.key]!;
+          for (let i = 0; i < step.repeat; i++) {
+            const admitted = reference.admit(step.kind, key, PREFIX_BYTES, now);
+            if (admitted instanceof PartitionState && step.units !== 0) reference.charge(admitted, step.kind, step.units, key, PREFIX_BYTES, now);
+            expect(fast.admitAndCharge(step.kind, key, PREFIX_BYTES, now, step.units)).toEqual(admitted instanceof PartitionState ? undefined : admitted);
+          }
+          for (let p = 0; p < reference.states.length; p++) {
+            expect(Array.from(fast.states[p]!.read.row)).toEqual(Array.from(reference.states[p]!.read.row));
+            expect(Array.from(fast.states[p]!.write.row)).toEqual(Array.from(reference.states[p]!.write.row));
+          }
         }
       }),
       { numRuns: 150 },
