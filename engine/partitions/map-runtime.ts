@@ -369,7 +369,7 @@ export class MapRuntime {
     if (nowMs >= kind.tickDueMs) this.#tick(kind, nowMs);
     if (nowMs >= lane.rollDueMs) this.#rollLane(lane, kind, state, nowMs);
     if (lane.provisioned) lane.refill(nowMs);
-    this.#account(kind, state, lane, units, key, keyOffset, nowMs);
+    this.#account(kind, lane.row, state, -1, units, key, keyOffset, nowMs);
   }
 
   /**
@@ -391,26 +391,22 @@ export class MapRuntime {
     if (kind.onDemand === undefined && nowMs < f[ROLL_DUE_MS]! && f[WINDOW_UNITS]! < kind.ceilingPerSecond) {
       refillRow(f, nowMs);
       if (f[ALLOCATED_BALANCE]! > 0 || f[BURST_BALANCE]! > 0) {
-        if (units !== 0) this.#accountRow(kind, f, undefined, index, units, key, keyOffset, nowMs);
+        if (units !== 0) this.#account(kind, f, undefined, index, units, key, keyOffset, nowMs);
         return undefined;
       }
     }
     const admitted = this.admit(kindName, key, keyOffset, nowMs);
     if (!(admitted instanceof PartitionState)) return admitted;
-    if (units !== 0) this.#account(kind, admitted, isRead ? admitted.read : admitted.write, units, key, keyOffset, nowMs);
+    if (units !== 0) this.#account(kind, (isRead ? admitted.read : admitted.write).row, admitted, -1, units, key, keyOffset, nowMs);
     return undefined;
   }
 
-  /** The debit and bookkeeping of a charge, on a lane already ticked, rolled and refilled to nowMs. */
-  #account(kind: KindState, state: PartitionState, lane: Lane, units: number, key: Uint8Array, keyOffset: number, nowMs: number): void {
-    this.#accountRow(kind, lane.row, state, -1, units, key, keyOffset, nowMs);
-  }
-
   /**
-   * #account on a lane's row: `state` is the partition's, or undefined with `index` its position in
-   * #states (looked up only in the rare cases that need the object: a sampled charge, a hot lane).
+   * The debit and bookkeeping of a charge on a lane's row `f`, already ticked, rolled and refilled to
+   * nowMs: `state` is the partition's, or undefined with `index` its position in #states (looked up
+   * only in the rare cases that need the object: a sampled charge, a hot lane).
    */
-  #accountRow(kind: KindState, f: Float64Array, state: PartitionState | undefined, index: number, units: number, key: Uint8Array, keyOffset: number, nowMs: number): void {
+  #account(kind: KindState, f: Float64Array, state: PartitionState | undefined, index: number, units: number, key: Uint8Array, keyOffset: number, nowMs: number): void {
     if (f[PROVISIONED] === 1) debitRow(f, units);
     f[WINDOW_UNITS] = f[WINDOW_UNITS]! + units;
     kind.window.units += units;

@@ -4,17 +4,10 @@ import { hashBoundary } from '../../engine/partitions/key-space.js';
 import { PartitionLookup } from '../../engine/partitions/partition-lookup.js';
 import { endOf, growTo, initialMap, splitPartition, type PartitionMap } from '../../engine/partitions/partition-map.js';
 import type { ThroughputSettings } from '../../engine/partitions/types.js';
+import { linearFind } from './linear-find.js';
 import { compareBytes } from '../../engine/util/bytes.js';
 
 const SETTINGS: ThroughputSettings = { billingMode: 'PROVISIONED', readUnitsPerSecond: 10, writeUnitsPerSecond: 10 };
-
-function linearFind(map: PartitionMap, key: Uint8Array): number {
-  for (let i = 0; i < map.partitions.length; i++) {
-    const end = endOf(map, i);
-    if (compareBytes(map.partitions[i]!.start, key) <= 0 && (end === null || compareBytes(key, end) < 0)) return i;
-  }
-  throw new Error('no partition holds the key');
-}
 
 /** Keys near boundaries: short keys, keys sharing a start's hash, bytes at the extremes. */
 const byteArb = fc.constantFrom(0, 1, 0x3f, 0x40, 0x7f, 0x80, 0xbf, 0xc0, 0xfe, 0xff);

@@ -3,18 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { HASH_SPACE, hashBoundary, hashOfKey, partitionKeyEnd } from '../../engine/partitions/key-space.js';
 import { checkMap, endOf, findPartitionIndex, findPartitionIndexByHash, startHashesOf, growTo, hashMidpoint, initialMap, splitPartition, type PartitionMap } from '../../engine/partitions/partition-map.js';
 import type { ThroughputSettings } from '../../engine/partitions/types.js';
+import { linearFind } from './linear-find.js';
 import { encodeStorageKey } from '../../engine/model/storage-key.js';
 import { compareBytes } from '../../engine/util/bytes.js';
 
 const SETTINGS: ThroughputSettings = { billingMode: 'PROVISIONED', readUnitsPerSecond: 10, writeUnitsPerSecond: 10 };
-
-function linearFind(map: PartitionMap, key: Uint8Array): number {
-  for (let i = 0; i < map.partitions.length; i++) {
-    const end = endOf(map, i);
-    if (compareBytes(map.partitions[i]!.start, key) <= 0 && (end === null || compareBytes(key, end) < 0)) return i;
-  }
-  throw new Error('no partition holds the key');
-}
 
 const keyArb = fc.oneof(fc.uint8Array({ minLength: 0, maxLength: 7 }), fc.array(fc.constantFrom(0, 1, 0x80, 0xff), { minLength: 1, maxLength: 7 }).map((a) => Uint8Array.from(a)));
 
