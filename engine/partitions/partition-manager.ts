@@ -195,6 +195,21 @@ export class PartitionManager {
     return runtime.admitAndCharge(kind, key, keyOffset, nowMs, units);
   }
 
+  /**
+   * SYNC, hot path: admitAndCharge, then (when admitted and deltaBytes is not 0) noteSize on the same
+   * key — admit, charge and noteSize in that order, at one clock reading — for a write whose units
+   * are known before it runs and that cannot fail once admitted (a PutItem that reads nothing).
+   */
+  admitChargeAndNoteSize(tableId: number, indexId: number, kind: AccessKind, key: Uint8Array, keyOffset: number, units: number, deltaBytes: number): Throttle | undefined {
+    if (this.#unlimited) return undefined;
+    const runtime = this.#mapOf(tableId, indexId);
+    const nowMs = this.clock.now();
+    this.#admitNowMs = nowMs;
+    const throttle = runtime.admitAndCharge(kind, key, keyOffset, nowMs, units);
+    if (throttle === undefined && deltaBytes !== 0) this.#noteSizeOn(runtime, runtime.lookup(key, keyOffset), key, deltaBytes, keyOffset);
+    return throttle;
+  }
+
   /** SYNC: debit actual units after the operation (also feeds heat sketch, top keys, controller). */
   charge(tableId: number, indexId: number, admission: Admission, kind: AccessKind, units: number, key: Uint8Array, keyOffset = 0): void {
     if (this.#unlimited) return;

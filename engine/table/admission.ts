@@ -240,6 +240,19 @@ export function admitWriteOrThrow(context: TableContext, table: Table, storageKe
 }
 
 /**
+ * Admits a base-table write whose units are known before it runs and that nothing can fail once
+ * admitted (a PutItem that reads nothing: no condition, no ALL_OLD, no reported capacity, no
+ * index), charges its units and notes its size in the same pass, or throws the throttle. Same
+ * outcome as admitWriteOrThrow, then chargeWriteTicket with no old item.
+ */
+export function admitAndChargeWriteOrThrow(context: TableContext, table: Table, storageKey: Uint8Array, newSize: number): void {
+  const partitions = context.partitions;
+  if (partitions.mode !== 'modelled') return;
+  const throttle = partitions.admitChargeAndNoteSize(table.tableId, 0, 'write', storageKey, STORAGE_KEY_PREFIX_BYTES, writeUnitsForItem(newSize), newSize);
+  if (throttle !== undefined) throw throttleError(context, new Throttled(throttle, table, 0, 'write'));
+}
+
+/**
  * Admits the GSI entries a decided write changes (a GSI short of write capacity throttles the
  * base-table write, facts §11.1): both the old and the new entry's partition when the index key
  * moves. Returns the throttle, or undefined with the admissions recorded on the ticket.

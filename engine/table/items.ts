@@ -28,7 +28,7 @@ import { itemMutation, type IndexChange } from './mutation.js';
 import type { Table } from './table.js';
 import { indexWriteUnits } from './capacity.js';
 import { checkItemCollectionGrowth, itemCollectionBytes, itemCollectionMetricsOf } from './item-collections.js';
-import { admitAndChargeReadOrThrow, admitIndexWritesOrThrow, admitWriteOrThrow, chargeFailedWrite, chargeWriteTicket } from './admission.js';
+import { admitAndChargeReadOrThrow, admitAndChargeWriteOrThrow, admitIndexWritesOrThrow, admitWriteOrThrow, chargeFailedWrite, chargeWriteTicket } from './admission.js';
 import { checkPutItemRequest, validateDeleteItemRequest, validateGetItemRequest, validateUpdateItemRequest } from './request-validation.js';
 
 type Output = Record<string, unknown>;
@@ -102,10 +102,17 @@ export async function putItem(context: TableContext, raw: unknown): Promise<Outp
   const { condition } = compileRequest('PutItem', input);
   const meter = new CapacityMeter(returnConsumedCapacity(input));
   const key = table.itemKey(item);
-  const ticket = admitWriteOrThrow(context, table, key);
   // Only a condition, ALL_OLD, reported capacity (the larger size is billed), index maintenance and
   // item collections (LSIs) need the old item: a plain put to a table without indexes never reads it.
   const needsOld = condition !== undefined || returnValues === 'ALL_OLD' || meter.mode !== 'NONE' || table.maintainedIndexes.length > 0;
+  if (!needsOld && !context.coordinator.inTransaction(key)) {
+    // Nothing below can fail before the write is submitted, and its units (the new size's) are
+    // known: admit, charge and note the size in one pass over the partition's state.
+    admitAndChargeWriteOrThrow(context, table, key, newSize);
+    await context.coordinator.submit(itemMutation(table, key, undefined, item, itemSizeBytes).ops);
+    return {};
+  }
+  const ticket = admitWriteOrThrow(context, table, key);
   let current: SizedItem | undefined;
   if (needsOld) current = readCurrent(context, table, key);
   else checkNotInTransaction(context, key);
