@@ -63,6 +63,12 @@ const TARGET_PREFIX = 'DynamoDB_20120810.';
 const JSON_CONTENT_TYPES: ReadonlySet<string> = new Set(['application/x-amz-json-1.0', 'application/x-amz-json-1.1', 'application/json']);
 const UNKNOWN_OPERATION_BODY = Buffer.from('<UnknownOperationException/>\n', 'utf8');
 const EMPTY = new Uint8Array(0);
+/**
+ * The body `{}` (PutItem, DeleteItem, UpdateItem without return values: most writes) and its CRC,
+ * made once: never written to, so every such response can share them.
+ */
+const EMPTY_OBJECT_BODY = Buffer.from('{}', 'utf8');
+const EMPTY_OBJECT_CRC = String(crc32(EMPTY_OBJECT_BODY));
 /** Bodies below this are compressed inline; larger ones on the thread pool. */
 const GZIP_INLINE_BYTES_MAX = 64 * 1024;
 
@@ -222,7 +228,8 @@ export class RequestPipeline {
 
   /** The JSON response; gzip-compressed when the client accepts it (on the thread pool when large). */
   #json(request: ApiRequest, statusCode: number, headers: Record<string, string>, value: unknown): ApiResponse | Promise<ApiResponse> {
-    const body: Uint8Array = Buffer.from(JSON.stringify(value), 'utf8');
+    const text = JSON.stringify(value);
+    const body: Uint8Array = text === '{}' ? EMPTY_OBJECT_BODY : Buffer.from(text, 'utf8');
     if (!acceptsGzip(headerText(request.headers['accept-encoding']))) return finish(statusCode, headers, body);
     headers['Content-Encoding'] = 'gzip';
     if (body.length <= GZIP_INLINE_BYTES_MAX) return finish(statusCode, headers, zlib.gzipSync(body));
@@ -266,7 +273,7 @@ function topLevel(data: unknown): object {
 }
 
 function finish(statusCode: number, headers: Record<string, string>, body: Uint8Array): ApiResponse {
-  headers['x-amz-crc32'] = String(crc32(body));
+  headers['x-amz-crc32'] = body === EMPTY_OBJECT_BODY ? EMPTY_OBJECT_CRC : String(crc32(body));
   headers['Content-Length'] = String(body.length);
   return { statusCode, headers, body };
 }

@@ -1,6 +1,7 @@
 /**
- * CRC-32 for x-amz-crc32: known values of the gzip polynomial, and the table fallback agreeing with
- * zlib's on arbitrary data, whole and continued.
+ * CRC-32 for x-amz-crc32: known values of the gzip polynomial, and the slice-by-8 table (short
+ * bodies, and Node without zlib.crc32) agreeing with zlib's on arbitrary data, whole and continued,
+ * at every length around its 8-byte steps and the native cut-over.
  */
 import * as zlib from 'node:zlib';
 import fc from 'fast-check';
@@ -23,7 +24,20 @@ describe('crc32', () => {
         const at = data.length === 0 ? 0 : cut % data.length;
         expect(crc32Table(data)).toBe(zlib.crc32(data));
         expect(crc32Table(data.subarray(at), crc32Table(data.subarray(0, at)))).toBe(zlib.crc32(data));
+        expect(crc32(data)).toBe(zlib.crc32(data));
+        expect(crc32(data.subarray(at), crc32(data.subarray(0, at)))).toBe(zlib.crc32(data));
       }),
     );
+  });
+
+  it('every length from 0 to 300, at every alignment of the view', () => {
+    const bytes = Uint8Array.from({ length: 320 }, (_, i) => (i * 131 + 7) & 0xff);
+    for (let offset = 0; offset < 8; offset++) {
+      for (let length = 0; length <= 300; length++) {
+        const data = bytes.subarray(offset, offset + length);
+        expect(crc32Table(data)).toBe(zlib.crc32(data));
+        expect(crc32(data)).toBe(zlib.crc32(data));
+      }
+    }
   });
 });

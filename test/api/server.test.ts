@@ -63,6 +63,20 @@ describe('health and headers', () => {
     expect(ids.size).toBe(5);
   });
 
+  it('an empty answer ({}, shared by every plain write) has its checksum, plain and gzipped', async () => {
+    for (let i = 0; i < 3; i++) {
+      const response = await callOperation(url, 'PutItem', { TableName: TABLE_INPUT.TableName, Item: { pk: { S: `empty${i}` }, sk: { N: '1' } } });
+      expect(response.status).toBe(200);
+      expect(response.text).toBe('{}');
+      expect(response.headers['x-amz-crc32']).toBe(String(zlib.crc32('{}')));
+      expectChecksum(response);
+    }
+    const gzipped = await callOperation(url, 'PutItem', { TableName: TABLE_INPUT.TableName, Item: { pk: { S: 'emptyz' }, sk: { N: '1' } } }, { 'Accept-Encoding': 'gzip' });
+    expect(gzipped.headers['content-encoding']).toBe('gzip');
+    expectChecksum(gzipped);
+    expect(zlib.gunzipSync(gzipped.body).toString('utf8')).toBe('{}');
+  });
+
   it('echoes the JSON content type (1.0, 1.1), application/json otherwise', async () => {
     for (const [sent, answered] of [
       ['application/x-amz-json-1.0', 'application/x-amz-json-1.0'],
