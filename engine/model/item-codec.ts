@@ -44,6 +44,29 @@ export function decodeSizedItem(bytes: Uint8Array): SizedItem {
   return readItem(bytes, 1);
 }
 
+/**
+ * An item's DynamoDB size (itemSizeBytes) is at most this many times the length of its encoding:
+ * the bound holds for every tree the decoder accepts, so a reader can know the size of a small
+ * stored item is under a bound without decoding it (GetItem's wire answer, engine/api/item-json.ts,
+ * bills a small item's one read block this way).
+ *
+ * Why 4 (s = size, e = encoded bytes, each value v satisfies s(v) <= 4 e(v) - 1, by induction):
+ *   S      e = header (>= 1) + n bytes; s <= 3n (malformed UTF-8 decodes to U+FFFD, 3 bytes a byte)
+ *   N      a fixint: e = 1, s <= 3 ("-32", "127"); wider ints, floats and [1, text] have s <= e
+ *   B      s = n < e;  BOOL, NULL: e = 1, s = 1
+ *   L      e >= 2 + Σ e(x), s = 3 + Σ (1 + s(x)) <= 3 + Σ 4 e(x) <= 4 e - 5
+ *   M      e >= 2 + Σ (1 + |name| + e(x)), s = 3 + Σ (1 + |name| + s(x)) <= 4 e - 5
+ *   SS, NS, BS   each element costs at most 3 bytes of size per encoded byte, plus its header
+ * and the item itself (version byte, header, then names and values) likewise. A list of fixints is
+ * the worst case: 4 bytes of size (1 + "127"'s 3) for one encoded byte, so no smaller factor holds.
+ */
+export const ITEM_SIZE_PER_ENCODED_BYTE_MAX = 4;
+
+/** An upper bound of the DynamoDB size of the item encoded as `bytes` (see the constant above). */
+export function itemSizeBytesAtMost(bytes: Uint8Array): number {
+  return bytes.length * ITEM_SIZE_PER_ENCODED_BYTE_MAX;
+}
+
 /** Decodes a stored item; throws CorruptionError when the bytes are not one. */
 export function decodeItem(bytes: Uint8Array): Item {
   return decodeSizedItem(bytes).item;

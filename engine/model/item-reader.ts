@@ -15,20 +15,14 @@
  * Concurrency: synchronous; one module-level reader, used within one readItem call (nothing it
  * calls can re-enter it).
  */
-import { NESTING_LEVELS_MAX } from '../limits.js';
-import { CorruptionError } from '../util/errors.js';
 import type { AttributeValue, Item } from './attribute-value.js';
 import { TAG_BS, TAG_L, TAG_M, TAG_N, TAG_NS, TAG_SS } from './item-format.js';
 import { numberSizeBytes, utf8Length } from './item-size.js';
+import { corrupt, MessagePackCursor } from './msgpack-cursor.js';
 import { setEntry } from './validate.js';
 
 /** Strings up to this many bytes are built in JS when ASCII; longer ones (or any non-ASCII) natively. */
 const SHORT_STRING_BYTES_MAX = 32;
-/**
- * A bound on recursion, not a rule: validated items nest at most NESTING_LEVELS_MAX levels, so a
- * stored tree nested far deeper is corrupt (and would otherwise exhaust the stack).
- */
-const DECODE_NESTING_LEVELS_MAX = 4 * NESTING_LEVELS_MAX;
 const EMPTY = new Uint8Array(0);
 /** The name cache: a power of two of slots, names up to this many bytes (a bounded, tiny memory). */
 const NAME_CACHE_SLOTS = 512;
@@ -41,22 +35,8 @@ const utf8Decoder = new TextDecoder('utf-8', { fatal: false });
 // a subarray; it is missing from the typings (hence the cast) and from other runtimes (the fallback).
 const nativeUtf8Slice = (Buffer.prototype as unknown as { utf8Slice?: (this: Uint8Array, start: number, end: number) => string }).utf8Slice;
 
-function corrupt(what: string): never {
-  throw new CorruptionError(`stored item: ${what}`);
-}
-
-// Big-endian floats are read through scratch arrays (a DataView per read would allocate).
-const float32 = new Float32Array(1);
-const float32Bytes = new Uint8Array(float32.buffer);
-const float64 = new Float64Array(1);
-const float64Bytes = new Uint8Array(float64.buffer);
-const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
 /** The cursor over one encoded item (a class: its fields are cheaper to reach than module `let`s). */
-class ItemReader {
-  src: Uint8Array = EMPTY;
-  position = 0;
-  end = 0;
+class ItemReader extends MessagePackCursor {
   /** DynamoDB size of the last value (or string, or map's entries) read. */
   sizeBytes = 0;
   /** Recently read ASCII attribute names, by a hash of their bytes (see readName). */
@@ -101,24 +81,6 @@ class ItemReader {
     return name;
   }
 
-  need(bytes: number): void {
-    if (this.position + bytes > this.end) corrupt('truncated');
-  }
-
-  readUint16(): number {
-    this.need(2);
-    const value = (this.src[this.position]! << 8) | this.src[this.position + 1]!;
-    this.position += 2;
-    return value;
-  }
-
-  readUint32(): number {
-    this.need(4);
-    const value = this.src[this.position]! * 0x1000000 + ((this.src[this.position + 1]! << 16) | (this.src[this.position + 2]! << 8) | this.src[this.position + 3]!);
-    this.position += 4;
-    return value;
-  }
-
   /** A string of `length` bytes at the cursor; sets this.sizeBytes to its UTF-8 size. */
   readString(length: number): string {
     this.need(length);
@@ -157,82 +119,6 @@ class ItemReader {
     return out;
   }
 
-  /** The element count of an array header at the cursor, or -1 when the next value is not an array. */
-  arrayLength(token: number): number {
-    if (token >= 0x90 && token <= 0x9f) return token - 0x90;
-    if (token === 0xdc) return this.readUint16();
-    if (token === 0xdd) return this.readUint32();
-    return -1;
-  }
-
-  /** A string header's byte length, or -1 when `token` does not start a string. */
-  stringLength(token: number): number {
-    if (token >= 0xa0 && token <= 0xbf) return token - 0xa0;
-    if (token === 0xd9) {
-      this.need(1);
-      return this.src[this.position++]!;
-    }
-    if (token === 0xda) return this.readUint16();
-    if (token === 0xdb) return this.readUint32();
-    return -1;
-  }
-
-  binaryLength(token: number): number {
-    if (token === 0xc4) {
-      this.need(1);
-      return this.src[this.position++]!;
-    }
-    if (token === 0xc5) return this.readUint16();
-    if (token === 0xc6) return this.readUint32();
-    return -1;
-  }
-
-  nextToken(): number {
-    this.need(1);
-    return this.src[this.position++]!;
-  }
-
-
-  readFloat(bytes: number, scratchBytes: Uint8Array, scratch: Float32Array | Float64Array): number {
-    this.need(bytes);
-    for (let i = 0; i < bytes; i++) scratchBytes[littleEndian ? bytes - 1 - i : i] = this.src[this.position + i]!;
-    this.position += bytes;
-    return scratch[0]!;
-  }
-
-  /** An integer value, or undefined when `token` does not start a number. */
-  readInteger(token: number): number | undefined {
-    if (token < 0x80) return token;
-    if (token >= 0xe0) return token - 0x100;
-    let value: number;
-    switch (token) {
-      case 0xcc:
-        this.need(1);
-        return this.src[this.position++]!;
-      case 0xcd:
-        return this.readUint16();
-      case 0xce:
-        return this.readUint32();
-      case 0xd0:
-        this.need(1);
-        return (this.src[this.position++]! << 24) >> 24;
-      case 0xd1:
-        return (this.readUint16() << 16) >> 16;
-      case 0xd2:
-        return this.readUint32() | 0;
-      case 0xca:
-        value = this.readFloat(4, float32Bytes, float32);
-        break;
-      case 0xcb:
-        value = this.readFloat(8, float64Bytes, float64);
-        break;
-      default:
-        return undefined;
-    }
-    if (!Number.isSafeInteger(value)) corrupt('number is not a compact integer');
-    return value;
-  }
-
   numberValue(canonical: string): AttributeValue {
     this.sizeBytes = numberSizeBytes(canonical);
     return { N: canonical };
@@ -258,16 +144,11 @@ class ItemReader {
   }
 
   readTagged(count: number, level: number): AttributeValue {
-    if (count === 0) corrupt('unknown tag undefined');
-    if (level > DECODE_NESTING_LEVELS_MAX) corrupt('nested too deeply');
-    const tag = this.readInteger(this.nextToken());
+    const tag = this.readTag(count, level);
     const elements = count - 1;
     switch (tag) {
-      case TAG_N: {
-        const length = elements === 1 ? this.stringLength(this.nextToken()) : -1;
-        if (length < 0) corrupt('bad number');
-        return this.numberValue(this.readString(length));
-      }
+      case TAG_N:
+        return this.numberValue(this.readString(this.numberTextLength(elements)));
       case TAG_L: {
         const list = new Array<AttributeValue>(elements);
         let size = 3;

@@ -1,39 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Item } from '../../engine/model/attribute-value.js';
-import { Packr } from 'msgpackr';
 import type { AttributeValue } from '../../engine/model/attribute-value.js';
-import { decodeItem, decodeSizedItem, encodeItem, ITEM_FORMAT_VERSION } from '../../engine/model/item-codec.js';
+import { decodeItem, decodeSizedItem, encodeItem, ITEM_FORMAT_VERSION, ITEM_SIZE_PER_ENCODED_BYTE_MAX, itemSizeBytesAtMost } from '../../engine/model/item-codec.js';
 import { itemSizeBytes } from '../../engine/model/item-size.js';
 import { CorruptionError } from '../../engine/util/errors.js';
 import { attributeValue, item, nested } from './arbitraries.js';
-
-/**
- * The reference encoder: the compact tree of FORMAT.md §3 packed by msgpackr, as items were encoded
- * before item-writer.ts (whose bytes must stay identical).
- */
-const packr = new Packr({ useRecords: false, moreTypes: false, copyBuffers: true, bundleStrings: false });
-type Tree = string | number | boolean | null | Uint8Array | Tree[];
-function toTree(value: AttributeValue): Tree {
-  if ('S' in value) return value.S;
-  if ('N' in value) return /^-?[0-9]{1,15}$/.test(value.N) ? Number(value.N) : [1, value.N];
-  if ('B' in value) return value.B;
-  if ('BOOL' in value) return value.BOOL;
-  if ('NULL' in value) return null;
-  if ('M' in value) return [3, ...mapTree(value.M)];
-  if ('L' in value) return [2, ...value.L.map(toTree)];
-  if ('SS' in value) return [4, ...value.SS];
-  if ('NS' in value) return [5, ...value.NS];
-  return [6, ...value.BS];
-}
-function mapTree(map: Item): Tree[] {
-  const out: Tree[] = [];
-  for (const name of Object.keys(map)) out.push(name, toTree(map[name]!));
-  return out;
-}
-function referenceEncoding(value: Item): Uint8Array {
-  return new Uint8Array([ITEM_FORMAT_VERSION, ...packr.pack(mapTree(value))]);
-}
+import { referenceEncoding } from './reference-encoding.js';
 
 /** Deep equality that also checks binary is a plain Uint8Array and names are own properties. */
 function expectSame(actual: Item, expected: Item): void {
@@ -122,6 +95,31 @@ describe('item codec', () => {
       const { item: decoded, sizeBytes } = decodeSizedItem(encodeItem({ s: { S } }));
       expect(sizeBytes).toBe(itemSizeBytes(decoded));
     }
+  });
+
+  it('an item is never larger than ITEM_SIZE_PER_ENCODED_BYTE_MAX times its encoding, and lists of small ints come close', () => {
+    fc.assert(
+      fc.property(item, (value) => {
+        for (const encoded of [encodeItem(value), referenceEncoding(value)]) {
+          expect(decodeSizedItem(encoded).sizeBytes).toBeLessThanOrEqual(itemSizeBytesAtMost(encoded));
+        }
+      }),
+      { numRuns: 1000 },
+    );
+    // The worst cases of the bound's proof: fixints in lists (4 bytes of size per encoded byte),
+    // names and strings of malformed UTF-8 (3), nested empty lists and maps, sets of short strings.
+    const worst: Item[] = [
+      { l: { L: Array.from({ length: 2000 }, (_, i) => ({ N: i % 2 === 0 ? '-1' : '127' })) } },
+      { [`\ud800`]: { S: '\udc00\ud800'.repeat(50) } },
+      { l: { L: Array.from({ length: 500 }, () => ({ L: [{ M: {} }, { L: [] }] })) } },
+      { s: { SS: Array.from({ length: 300 }, (_, i) => String.fromCharCode(0x4e00 + i)) }, n: { NS: Array.from({ length: 300 }, (_, i) => String(i - 100)) } },
+    ];
+    for (const value of worst) {
+      const encoded = encodeItem(value);
+      expect(decodeSizedItem(encoded).sizeBytes).toBeLessThanOrEqual(itemSizeBytesAtMost(encoded));
+    }
+    const ints = encodeItem(worst[0]!);
+    expect(decodeSizedItem(ints).sizeBytes / ints.length).toBeGreaterThan(ITEM_SIZE_PER_ENCODED_BYTE_MAX - 0.5);
   });
 
   it('reads every MessagePack form msgpackr reads for the same tree', () => {
