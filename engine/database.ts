@@ -24,7 +24,7 @@ import { TableContext, type DatabaseSettings } from './table/context.js';
 import { WriteCoordinator } from './table/write-coordinator.js';
 import { StaleReads } from './table/stale-reads.js';
 import { InvalidArgumentError } from './util/errors.js';
-import { deleteItem, getItem, putItem, updateItem } from './table/items.js';
+import { deleteItem, getItem, getItemStored, putItem, updateItem, type StoredGetItem } from './table/items.js';
 import { query } from './table/query.js';
 import { scan } from './table/scan.js';
 import { advanceStatuses, nextTransitionAtMs, purgeOrphanedTables, createTable, deleteTable, describeLimits, describeTable, listTables } from './table/tables.js';
@@ -212,6 +212,16 @@ export class Database {
 
   getItem(input: sdk.GetItemCommandInput): Promise<Out<sdk.GetItemCommandOutput>> {
     return this.#run(() => getItem(this.context, asInput(input)));
+  }
+
+  /**
+   * GetItem for the wire layer (engine/api/operations/get-item.ts): the answer without its Item
+   * and the item's stored bytes when they can be copied to JSON whole (engine/table/items.ts
+   * getItemStored). Not part of the SDK-shaped API: use getItem.
+   */
+  getItemStored(input: sdk.GetItemCommandInput): Promise<StoredGetItem> {
+    // StoredGetItem is not an SDK output: the casts only pass it through #run.
+    return this.#run(() => getItemStored(this.context, asInput(input)) as unknown as Record<string, unknown>);
   }
 
   updateItem(input: sdk.UpdateItemCommandInput): Promise<Out<sdk.UpdateItemCommandOutput>> {

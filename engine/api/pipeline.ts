@@ -31,6 +31,7 @@ import { crc32 } from './crc32.js';
 import { toWireError } from './errors.js';
 import { SILENT_LOGGER, type Logger } from './logger.js';
 import { OPERATIONS, type Operation } from './operations/index.js';
+import { JsonBody } from './operations/operation.js';
 import { ProtocolError } from './protocol-error.js';
 
 export interface ApiRequest {
@@ -184,10 +185,11 @@ export class RequestPipeline {
       if (text === '') throw new ProtocolError('SerializationException');
       const input = topLevel(data);
       if (operation.input !== undefined) decodeShape(input, operation.input);
-      return method.call(this.#database, input).then(
+      const answered = operation.answer === undefined ? method.call(this.#database, input) : operation.answer(this.#database, input);
+      return answered.then(
         (output) => {
           try {
-            const encoded = operation.output === undefined ? output : encodeShape(output, operation.output);
+            const encoded = operation.output === undefined || output instanceof JsonBody ? output : encodeShape(output, operation.output);
             return this.#json(request, 200, headers, encoded);
           } catch (error) {
             return this.#failure(call, error);
@@ -228,8 +230,13 @@ export class RequestPipeline {
 
   /** The JSON response; gzip-compressed when the client accepts it (on the thread pool when large). */
   #json(request: ApiRequest, statusCode: number, headers: Record<string, string>, value: unknown): ApiResponse | Promise<ApiResponse> {
-    const text = JSON.stringify(value);
-    const body: Uint8Array = text === '{}' ? EMPTY_OBJECT_BODY : Buffer.from(text, 'utf8');
+    let body: Uint8Array;
+    if (value instanceof JsonBody) {
+      body = value.bytes;
+    } else {
+      const text = JSON.stringify(value);
+      body = text === '{}' ? EMPTY_OBJECT_BODY : Buffer.from(text, 'utf8');
+    }
     if (!acceptsGzip(headerText(request.headers['accept-encoding']))) return finish(statusCode, headers, body);
     headers['Content-Encoding'] = 'gzip';
     if (body.length <= GZIP_INLINE_BYTES_MAX) return finish(statusCode, headers, zlib.gzipSync(body));

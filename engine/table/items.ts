@@ -17,10 +17,11 @@
 import type { Item } from '../model/attribute-value.js';
 import { ValidationException } from '../model/errors.js';
 import { checkItemSize, itemSizeBytes, ITEM_SIZE_TO_UPDATE_MESSAGE } from '../model/item-size.js';
-import type { SizedItem } from '../model/item-codec.js';
+import { itemSizeBytesAtMost, type SizedItem } from '../model/item-codec.js';
 import { checkKey, validateItemKeys } from '../model/validate.js';
 import { applyUpdate, evaluateCondition, project } from '../expressions/index.js';
 import { CapacityMeter, readUnitsForItem, writeUnitsForItem, type ReturnConsumedCapacity } from './capacity.js';
+import { READ_UNIT_BYTES } from '../limits.js';
 import type { TableContext } from './context.js';
 import { ConditionalCheckFailedException, transactionConflict } from './errors.js';
 import { compileRequest, type Input } from './expressions-of.js';
@@ -210,6 +211,27 @@ export async function updateItem(context: TableContext, raw: unknown): Promise<O
 }
 
 export function getItem(context: TableContext, raw: unknown): Output {
+  return readForGetItem(context, raw, false).output;
+}
+
+/** GetItem's answer without its Item, and the item as stored (see getItemStored). */
+export interface StoredGetItem {
+  output: Output;
+  stored: Uint8Array | undefined;
+}
+
+/**
+ * GetItem for the wire layer, which can copy a stored item to JSON without decoding it
+ * (engine/api/item-json.ts): when the item is found, wanted whole (no ProjectionExpression) and
+ * small enough that its one read block is known without decoding it (itemSizeBytesAtMost), the
+ * answer leaves Item out and `stored` holds the item's stored bytes; otherwise `stored` is
+ * undefined and the answer is getItem's. Same checks, throttles and charges as getItem.
+ */
+export function getItemStored(context: TableContext, raw: unknown): StoredGetItem {
+  return readForGetItem(context, raw, true);
+}
+
+function readForGetItem(context: TableContext, raw: unknown, storedWanted: boolean): StoredGetItem {
   const input = validateGetItemRequest(raw) as unknown as Input; // the SDK shape, validated
   const table = context.requireTable(input['TableName']);
   const consistent = input['ConsistentRead'] === true;
@@ -221,6 +243,16 @@ export function getItem(context: TableContext, raw: unknown): Output {
   // and charges in one pass over the partition's state (admit, read, charge touched that state twice,
   // with the read's cache misses between: ~1% of a GetItem). A throttle answers as before.
   const bytes = context.store.get(key, context.readView(consistent));
+  if (storedWanted && bytes !== undefined && projection === undefined) {
+    const sizeAtMost = itemSizeBytesAtMost(bytes);
+    if (sizeAtMost <= READ_UNIT_BYTES) {
+      // One read block whatever the item's exact size (it is at most sizeAtMost).
+      const units = readUnitsForItem(sizeAtMost, consistent);
+      admitAndChargeReadOrThrow(context, table, 0, key, units);
+      meter.addRead(table.name, units);
+      return { output: withCapacity({}, meter, table), stored: bytes };
+    }
+  }
   const found = bytes === undefined ? undefined : table.decodeSized(bytes);
   const item = found?.item;
   const units = readUnitsForItem(found === undefined ? 0 : found.sizeBytes, consistent);
@@ -228,5 +260,5 @@ export function getItem(context: TableContext, raw: unknown): Output {
   meter.addRead(table.name, units);
   const output: Output = {};
   if (item !== undefined) output['Item'] = projection === undefined ? item : project(item, projection);
-  return withCapacity(output, meter, table);
+  return { output: withCapacity(output, meter, table), stored: undefined };
 }

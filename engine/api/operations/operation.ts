@@ -4,7 +4,13 @@
  * sit in its input and output (so binary crosses the wire as base64 and the SDK shapes as bytes).
  * Each operation lives in its own file beside this one; index.ts lists them.
  */
+import type { Database } from '../../database.js';
 import type { Shape } from '../codec.js';
+
+/** A response body already serialised to JSON (UTF-8), which the pipeline sends as it is. */
+export class JsonBody {
+  constructor(readonly bytes: Uint8Array) {}
+}
 
 export interface Operation {
   /** DynamoDB's operation name: the part of `X-Amz-Target` after `DynamoDB_20120810.`. */
@@ -15,4 +21,10 @@ export interface Operation {
   readonly input: Shape | undefined;
   /** Attribute-value positions in the response (undefined: none). */
   readonly output: Shape | undefined;
+  /**
+   * Serves the operation in place of the Database method when present: resolves to the output (the
+   * pipeline encodes it as usual) or to its body already serialised (JsonBody). Still served only
+   * when the Database has `method`.
+   */
+  readonly answer?: (database: Database, input: object) => Promise<unknown>;
 }
