@@ -4,6 +4,7 @@
  * random reads and writes, on provisioned and on-demand maps (with an OnDemandThroughput cap), over
  * simulated time that runs them into the per-second ceilings, the buckets and the cap, must throttle
  * the same requests and describe the same partitions, balances, throttles and hot keys at every step.
+ * At the runtime level, every slot of every lane's row is compared, across map changes.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -12,16 +13,20 @@ import { encodeStorageKey } from '../../engine/model/storage-key.js';
 import { isThrottle, PartitionManager, type AccessKind, type ThroughputSettings } from '../../engine/partitions/index.js';
 import { MapRuntime, PartitionState, type RuntimeOptions } from '../../engine/partitions/map-runtime.js';
 import { partitionCountFor } from '../../engine/partitions/partition-manager.js';
-import { initialMap } from '../../engine/partitions/partition-map.js';
+import { growTo, initialMap } from '../../engine/partitions/partition-map.js';
 import { ManualClock } from '../../engine/util/clock.js';
 import { SeededRandom } from '../../engine/util/random.js';
 import { MemoryFileSystem } from '../../engine/vfs/memory.js';
 
 const PREFIX_BYTES = 6;
 const PROVISIONED: ThroughputSettings = { billingMode: 'PROVISIONED', readUnitsPerSecond: 300, writeUnitsPerSecond: 100 };
+/** Provisioned over 6 partitions (the rule of thumb: 9,000 / 3,000 + 3,000 / 1,000). */
+const PROVISIONED_WIDE: ThroughputSettings = { billingMode: 'PROVISIONED', readUnitsPerSecond: 9000, writeUnitsPerSecond: 3000 };
 const ON_DEMAND: ThroughputSettings = { billingMode: 'PAY_PER_REQUEST', readUnitsPerSecond: 12_000, writeUnitsPerSecond: 4000, maxReadUnitsPerSecond: 400 };
 
 type Op = { type: 'access'; kind: AccessKind; key: number; units: number; repeat: number } | { type: 'advance'; ms: number };
+/** The runtime-level property also changes the map (`partitions` more of them), or installs it again. */
+type RuntimeOp = Op | { type: 'grow'; partitions: number } | { type: 'reinstall' };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
   {
@@ -74,11 +79,17 @@ describe('PartitionManager.admitAndCharge', () => {
     );
   });
 
-  it('leaves every lane figure (balances, windows, last units, sample countdown, heat) as admit then charge leave it', () => {
-    // At the runtime: admitAndCharge's row fast path against the object path, compared slot by slot.
+  it('leaves every lane figure (balances, windows, last units, sample countdown, heat) as admit then charge leave it, across map changes', () => {
+    // At the runtime: admitAndCharge's row fast path against the object path, compared slot by slot,
+    // also after map changes (more partitions, or the same map installed again).
     const options: RuntimeOptions = { adaptive: true, heatThresholdFraction: 0.8, heatWindowMs: 2000, controllerIntervalMs: 1000, onDemandScaleWindowMs: 60_000, topKeys: 3 };
+    const steps: fc.Arbitrary<RuntimeOp> = fc.oneof(
+      { weight: 10, arbitrary: op },
+      { weight: 1, arbitrary: fc.record({ type: fc.constant('grow' as const), partitions: fc.integer({ min: 1, max: 3 }) }) },
+      { weight: 1, arbitrary: fc.constant({ type: 'reinstall' as const }) },
+    );
     fc.assert(
-      fc.property(fc.constantFrom(PROVISIONED, ON_DEMAND), fc.array(op, { minLength: 1, maxLength: 60 }), (settings, ops) => {
+      fc.property(fc.constantFrom(PROVISIONED, PROVISIONED_WIDE, ON_DEMAND), fc.array(steps, { minLength: 1, maxLength: 60 }), (settings, ops) => {
         const runtime = (): MapRuntime => new MapRuntime(initialMap(1, 0, { ...settings }, false, 'S', partitionCountFor(settings)), 1_000_000, options, () => {});
         const reference = runtime();
         const fast = runtime();
@@ -86,6 +97,17 @@ describe('PartitionManager.admitAndCharge', () => {
         for (const step of ops) {
           if (step.type === 'advance') {
             now += step.ms;
+            continue;
+          }
+          if (step.type === 'grow') {
+            for (const r of [reference, fast]) r.install(growTo(r.map, r.map.partitions.length + step.partitions, 'throughput', now), now, new Map());
+            continue;
+          }
+          if (step.type === 'reinstall') {
+            // The same map again, on the fast runtime only: its lanes must keep every value.
+            // Installing refills each provisioned lane to `now`, so the reference's are refilled to match.
+            fast.install(fast.map, now, new Map());
+            for (const state of reference.states) for (const lane of [state.read, state.write]) if (lane.provisioned) lane.refill(now);
             continue;
           }
           const key = KEYS[step.key]!;
