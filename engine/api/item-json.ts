@@ -17,11 +17,10 @@
  * Concurrency: synchronous; one module-level writer whose scratch buffer each call copies out of
  * before returning (nothing it calls can re-enter it).
  */
-import { ITEM_FORMAT_VERSION, TAG_BS, TAG_L, TAG_M, TAG_N, TAG_NS, TAG_SS } from '../model/item-codec.js';
+import { TAG_BS, TAG_L, TAG_M, TAG_N, TAG_NS, TAG_SS } from '../model/item-codec.js';
 import { corrupt, MessagePackCursor } from '../model/msgpack-cursor.js';
 
 const SCRATCH_BYTES_INITIAL = 16 * 1024;
-const EMPTY = new Uint8Array(0);
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -88,7 +87,7 @@ class ItemJsonWriter extends MessagePackCursor {
     this.at = at;
   }
 
-  /** `text` of latin1 characters (digits, base64). */
+  /** `text` of latin1 characters (an integer's digits, base64). */
   latin1(text: string): void {
     this.ensure(text.length);
     this.at += this.out.latin1Write(text, this.at);
@@ -123,13 +122,6 @@ class ItemJsonWriter extends MessagePackCursor {
     this.at = at;
   }
 
-  /** The canonical text of a number, quoted (numbers are ASCII digits, '-', '.', 'E'). */
-  numberText(text: string): void {
-    this.ensure(text.length + 1);
-    this.at += this.out.latin1Write(text, this.at);
-    this.out[this.at++] = QUOTE;
-  }
-
   base64(length: number): void {
     this.need(length);
     const start = this.position;
@@ -149,7 +141,8 @@ class ItemJsonWriter extends MessagePackCursor {
     const integer = this.readInteger(token);
     if (integer !== undefined) {
       this.piece(OPEN_N);
-      this.numberText(String(integer));
+      this.latin1(String(integer));
+      this.byte(QUOTE);
       this.byte(CLOSE_BRACE);
       return;
     }
@@ -253,18 +246,12 @@ const writer = new ItemJsonWriter();
  */
 export function answerWithStoredItem(stored: Uint8Array, restJson: string): Uint8Array {
   const w = writer;
-  if (stored.length < 2) corrupt('too short');
-  if (stored[0] !== ITEM_FORMAT_VERSION) corrupt(`unknown format version ${String(stored[0])}`);
-  w.src = stored;
-  w.position = 1;
-  w.end = stored.length;
   w.at = 0;
   try {
+    const count = w.openItem(stored);
     w.piece(ITEM_OPEN);
-    const count = w.arrayLength(w.nextToken());
-    if (count < 0) corrupt('top level is not a map');
     w.entries(count, 1);
-    if (w.position !== w.end) corrupt('trailing bytes');
+    w.checkEnd();
     w.byte(CLOSE_BRACE);
     if (restJson === '{}') {
       w.byte(CLOSE_BRACE);
@@ -278,6 +265,6 @@ export function answerWithStoredItem(stored: Uint8Array, restJson: string): Uint
     w.out.copy(body, 0, 0, w.at);
     return body;
   } finally {
-    w.src = EMPTY; // do not pin the caller's buffer
+    w.release();
   }
 }

@@ -18,7 +18,6 @@
  * Pure and synchronous. The decoder distrusts its input: a malformed tree is a CorruptionError.
  * decode(encode(item)) equals item for every validated item (tested).
  */
-import { CorruptionError } from '../util/errors.js';
 import type { Item } from './attribute-value.js';
 import { readItem, type SizedItem } from './item-reader.js';
 import { writeItem } from './item-writer.js';
@@ -33,15 +32,9 @@ export function encodeItem(item: Item): Uint8Array {
   return writeItem(item, ITEM_FORMAT_VERSION);
 }
 
-function corrupt(what: string): never {
-  throw new CorruptionError(`stored item: ${what}`);
-}
-
 /** Decodes a stored item and its size (itemSizeBytes); throws CorruptionError when the bytes are not one. */
 export function decodeSizedItem(bytes: Uint8Array): SizedItem {
-  if (bytes.length < 2) corrupt('too short');
-  if (bytes[0] !== ITEM_FORMAT_VERSION) corrupt(`unknown format version ${String(bytes[0])}`);
-  return readItem(bytes, 1);
+  return readItem(bytes);
 }
 
 /**

@@ -23,7 +23,6 @@ import { setEntry } from './validate.js';
 
 /** Strings up to this many bytes are built in JS when ASCII; longer ones (or any non-ASCII) natively. */
 const SHORT_STRING_BYTES_MAX = 32;
-const EMPTY = new Uint8Array(0);
 /** The name cache: a power of two of slots, names up to this many bytes (a bounded, tiny memory). */
 const NAME_CACHE_SLOTS = 512;
 const NAME_CACHE_BYTES_MAX = 32;
@@ -226,18 +225,14 @@ export interface SizedItem {
   readonly sizeBytes: number;
 }
 
-/** Decodes the tree after the version byte (checked by the caller); throws CorruptionError. */
-export function readItem(bytes: Uint8Array, start: number): SizedItem {
-  reader.src = bytes;
-  reader.position = start;
-  reader.end = bytes.length;
+/** Decodes a stored item (version byte and tree); throws CorruptionError when the bytes are not one. */
+export function readItem(bytes: Uint8Array): SizedItem {
   try {
-    const count = reader.arrayLength(reader.nextToken());
-    if (count < 0) corrupt('top level is not a map');
+    const count = reader.openItem(bytes);
     const item = reader.readEntries(count, 1, 0);
-    if (reader.position !== reader.end) corrupt('trailing bytes');
+    reader.checkEnd();
     return { item, sizeBytes: reader.sizeBytes };
   } finally {
-    reader.src = EMPTY; // do not pin the caller's buffer
+    reader.release();
   }
 }

@@ -10,6 +10,7 @@
  */
 import { NESTING_LEVELS_MAX } from '../limits.js';
 import { CorruptionError } from '../util/errors.js';
+import { ITEM_FORMAT_VERSION } from './item-format.js';
 
 const EMPTY = new Uint8Array(0);
 /**
@@ -34,6 +35,32 @@ export class MessagePackCursor {
   src: Uint8Array = EMPTY;
   position = 0;
   end = 0;
+
+  /**
+   * Points the cursor at the stored item `bytes` (FORMAT.md §3: the version byte, then the top-level
+   * map as an array) and returns that array's length (names and values alternating). Call it inside
+   * a try whose finally calls release().
+   */
+  openItem(bytes: Uint8Array): number {
+    if (bytes.length < 2) corrupt('too short');
+    if (bytes[0] !== ITEM_FORMAT_VERSION) corrupt(`unknown format version ${String(bytes[0])}`);
+    this.src = bytes;
+    this.position = 1;
+    this.end = bytes.length;
+    const count = this.arrayLength(this.nextToken());
+    if (count < 0) corrupt('top level is not a map');
+    return count;
+  }
+
+  /** After the item's last value: nothing may follow it. */
+  checkEnd(): void {
+    if (this.position !== this.end) corrupt('trailing bytes');
+  }
+
+  /** Lets go of the item's bytes (a cursor must not pin its caller's buffer). */
+  release(): void {
+    this.src = EMPTY;
+  }
 
   need(bytes: number): void {
     if (this.position + bytes > this.end) corrupt('truncated');

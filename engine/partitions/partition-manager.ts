@@ -184,23 +184,12 @@ export class PartitionManager {
 
   /**
    * SYNC, hot path: admit, then charge `units` on the admission, at one clock reading — for a read
-   * that knows its units before it answers (GetItem reads, then admits: a read changes nothing).
+   * that knows its units before it answers (GetItem reads, then admits: a read changes nothing), or
+   * a write that does and cannot fail once admitted (a PutItem that reads nothing), which also
+   * notes its size: noteSize of `deltaBytes` (when not 0) on the same key, after the charge.
    * Returns the throttle, or undefined when admitted and charged.
    */
-  admitAndCharge(tableId: number, indexId: number, kind: AccessKind, key: Uint8Array, keyOffset: number, units: number): Throttle | undefined {
-    if (this.#unlimited) return undefined;
-    const runtime = this.#mapOf(tableId, indexId);
-    const nowMs = this.clock.now();
-    this.#admitNowMs = nowMs;
-    return runtime.admitAndCharge(kind, key, keyOffset, nowMs, units);
-  }
-
-  /**
-   * SYNC, hot path: admitAndCharge, then (when admitted and deltaBytes is not 0) noteSize on the same
-   * key — admit, charge and noteSize in that order, at one clock reading — for a write whose units
-   * are known before it runs and that cannot fail once admitted (a PutItem that reads nothing).
-   */
-  admitChargeAndNoteSize(tableId: number, indexId: number, kind: AccessKind, key: Uint8Array, keyOffset: number, units: number, deltaBytes: number): Throttle | undefined {
+  admitAndCharge(tableId: number, indexId: number, kind: AccessKind, key: Uint8Array, keyOffset: number, units: number, deltaBytes = 0): Throttle | undefined {
     if (this.#unlimited) return undefined;
     const runtime = this.#mapOf(tableId, indexId);
     const nowMs = this.clock.now();

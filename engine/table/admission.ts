@@ -248,7 +248,7 @@ export function admitWriteOrThrow(context: TableContext, table: Table, storageKe
 export function admitAndChargeWriteOrThrow(context: TableContext, table: Table, storageKey: Uint8Array, newSize: number): void {
   const partitions = context.partitions;
   if (partitions.mode !== 'modelled') return;
-  const throttle = partitions.admitChargeAndNoteSize(table.tableId, 0, 'write', storageKey, STORAGE_KEY_PREFIX_BYTES, writeUnitsForItem(newSize), newSize);
+  const throttle = partitions.admitAndCharge(table.tableId, 0, 'write', storageKey, STORAGE_KEY_PREFIX_BYTES, writeUnitsForItem(newSize), newSize);
   if (throttle !== undefined) throw throttleError(context, new Throttled(throttle, table, 0, 'write'));
 }
 

@@ -243,22 +243,15 @@ function readForGetItem(context: TableContext, raw: unknown, storedWanted: boole
   // and charges in one pass over the partition's state (admit, read, charge touched that state twice,
   // with the read's cache misses between: ~1% of a GetItem). A throttle answers as before.
   const bytes = context.store.get(key, context.readView(consistent));
-  if (storedWanted && bytes !== undefined && projection === undefined) {
-    const sizeAtMost = itemSizeBytesAtMost(bytes);
-    if (sizeAtMost <= READ_UNIT_BYTES) {
-      // One read block whatever the item's exact size (it is at most sizeAtMost).
-      const units = readUnitsForItem(sizeAtMost, consistent);
-      admitAndChargeReadOrThrow(context, table, 0, key, units);
-      meter.addRead(table.name, units);
-      return { output: withCapacity({}, meter, table), stored: bytes };
-    }
-  }
-  const found = bytes === undefined ? undefined : table.decodeSized(bytes);
-  const item = found?.item;
-  const units = readUnitsForItem(found === undefined ? 0 : found.sizeBytes, consistent);
+  // A small item wanted whole stays stored: its size is at most sizeAtMost, one read block whatever
+  // its exact size, so it need not be decoded to be billed.
+  const sizeAtMost = storedWanted && bytes !== undefined && projection === undefined ? itemSizeBytesAtMost(bytes) : Number.POSITIVE_INFINITY;
+  const stored = sizeAtMost <= READ_UNIT_BYTES ? bytes : undefined;
+  const found = bytes === undefined || stored !== undefined ? undefined : table.decodeSized(bytes);
+  const units = readUnitsForItem(stored !== undefined ? sizeAtMost : found === undefined ? 0 : found.sizeBytes, consistent);
   admitAndChargeReadOrThrow(context, table, 0, key, units);
   meter.addRead(table.name, units);
   const output: Output = {};
-  if (item !== undefined) output['Item'] = projection === undefined ? item : project(item, projection);
-  return { output: withCapacity(output, meter, table), stored: undefined };
+  if (found !== undefined) output['Item'] = projection === undefined ? found.item : project(found.item, projection);
+  return { output: withCapacity(output, meter, table), stored };
 }

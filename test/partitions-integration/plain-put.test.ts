@@ -1,6 +1,6 @@
 /**
  * A plain PutItem (no condition, no ALL_OLD, no reported capacity, no index) admits, charges and
- * notes its size in one pass (PartitionManager.admitChargeAndNoteSize). This holds it to the general
+ * notes its size in one pass (PartitionManager.admitAndCharge with a size change). This holds it to the general
  * path — admit, read the old item, charge, note the size — by running the same puts of new items
  * both ways: a condition that always holds (attribute_not_exists on a new key) sends a put down the
  * general path without changing what it writes or is charged. Throttles, balances, consumed units,
