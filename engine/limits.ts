@@ -254,7 +254,7 @@ export const COPY_OUT_SMALL_BYTES_MAX = 64;
 export const COPY_OUT_POOLED_BYTES_MAX = 1024;
 /** Size of one shared chunk: a live pooled copy pins at most this much memory. */
 export const COPY_OUT_CHUNK_BYTES = 8 * 1024;
-/** Chunk of a memtable's byte arena (memtable/byte-arena.ts), which holds its copies of keys and values. */
+/** Chunk of a memtable's value slab (memtable/value-slab.ts), which holds its copies of values. */
 export const MEMTABLE_ARENA_CHUNK_BYTES = 256 * 1024;
 /** The write path's reused buffer for encoding a commit group's WAL payloads; larger groups get a one-off buffer. */
 export const WRITE_PATH_SCRATCH_BYTES_MAX = 1024 * 1024;

@@ -289,7 +289,6 @@ export class Background {
       builder: this.builderOptions,
       targetFileBytes: state.options.targetFileBytes,
       smallestSnapshot: () => state.snapshots.oldest(state.lastSequence),
-      yieldToForeground: yieldToEventLoop,
       newFileNumber: () => {
         const number = state.versions.newFileNumber();
         this.#pendingOutputs.add(number);

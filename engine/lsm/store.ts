@@ -167,7 +167,6 @@ export class Store {
       const replay = await replayLogs(fs, dir, logs, options.salvage, async (batch) => {
         let sequence = batch.firstSeq;
         for (const op of batch.ops) {
-          // Views into the log payload are fine: the payload buffer is ours alone.
           if (op.type === 'put') mem.add(sequence++, ValueType.Put, op.key, op.value);
           else mem.add(sequence++, ValueType.Delete, op.key, new Uint8Array(0));
         }

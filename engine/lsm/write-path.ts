@@ -254,9 +254,9 @@ export class WritePath {
       bytes += pending.bytes;
       for (const op of pending.ops) {
         sequence++;
-        // Copies (in the memtable's arena): the caller may reuse its buffers once the promise resolves.
-        if (op.type === 'put') mem.addCopy(sequence, ValueType.Put, op.key, op.value);
-        else mem.addCopy(sequence, ValueType.Delete, op.key, EMPTY);
+        // The memtable copies: the caller may reuse its buffers once the promise resolves.
+        if (op.type === 'put') mem.add(sequence, ValueType.Put, op.key, op.value);
+        else mem.add(sequence, ValueType.Delete, op.key, EMPTY);
       }
     }
     state.lastSequence = sequence;

@@ -1,6 +1,6 @@
 /**
- * A compaction (or a flush) as a pure function of bytes: input tables — or a memtable's entries
- * flattened by sorted-run-buffer.ts — in, finished output tables out. This is
+ * A compaction (or a flush) as a pure function of bytes: input tables — or a memtable's image
+ * (memtable/memtable-image.ts) — in, finished output tables out. This is
  * what a compaction worker thread runs (compaction-worker.ts); it does no I/O, so the main thread
  * keeps every file operation (reads of the inputs, writes and syncs of the outputs) on the store's
  * file system, where fault injection and the durability order of background.ts still apply.
@@ -22,15 +22,15 @@ import { compareBytes } from '../../util/bytes.js';
 import type { ReadableFile, WritableFile } from '../../vfs/types.js';
 import type { InternalIterator } from '../iterator.js';
 import { MergingIterator } from '../iterators/merging-iterator.js';
+import { MemtableImageIterator, type MemtableImage } from '../memtable/memtable-image.js';
 import { TableReader, type TableBuilderOptions, type TableFileInfo } from '../sstable/index.js';
-import { RunIterator } from './sorted-run-buffer.js';
 import { writeSortedRun } from './sorted-run-writer.js';
 
 export interface CompactionJob {
   /** Input tables in merge order (the compaction's sources, then the overlapping files below). */
   tables: { fileNumber: number; bytes: Uint8Array }[];
-  /** A flush instead: a memtable's entries encoded by encodeSortedRun (sorted-run-buffer.ts). */
-  run?: Uint8Array;
+  /** A flush instead: an immutable memtable's image (Memtable.image). */
+  image?: MemtableImage;
   builder: TableBuilderOptions;
   targetFileBytes: number;
   smallestSnapshot: number;
@@ -61,7 +61,7 @@ export async function runCompactionJob(job: CompactionJob): Promise<CompactionJo
     TableReader.open(new BytesFile(`table ${fileNumber}`, bytes), fileNumber, { cache: undefined, verifyChecksums: true }),
   );
   const children: InternalIterator[] = readers.map((reader) => reader.iterator({ fillCache: false }));
-  if (job.run !== undefined) children.push(new RunIterator(job.run));
+  if (job.image !== undefined) children.push(new MemtableImageIterator(job.image));
   const input = new MergingIterator(children);
   const outputs = new Map<number, CollectingFile>();
   let next = 0;

@@ -27,7 +27,6 @@ import type { TableBuilderOptions, TableFileInfo } from '../sstable/index.js';
 import type { CompactionJob } from './compaction-job.js';
 import type { CompactionPool } from './compaction-pool.js';
 import type { Memtable } from '../memtable/memtable.js';
-import { encodeSortedRun } from './sorted-run-buffer.js';
 import type { SortedRunResult } from './sorted-run-writer.js';
 
 export interface WorkerCompactionContext {
@@ -38,7 +37,6 @@ export interface WorkerCompactionContext {
   targetFileBytes: number;
   /** Read when the job is dispatched, as the in-thread path reads it when it starts. */
   smallestSnapshot(): number;
-  yieldToForeground(): Promise<void>;
   /** Allocates a file number and marks it pending (not to be deleted as obsolete). */
   newFileNumber(): number;
   releaseFileNumber(fileNumber: number): void;
@@ -87,22 +85,17 @@ export async function compactInWorker(
 }
 
 /**
- * Flushes an immutable memtable on the pool: its entries are flattened (sorted-run-buffer.ts, with
- * yields between chunks) and the worker builds the table. Undefined when the worker failed.
+ * Flushes an immutable memtable on the pool: the main thread takes its image (memtable-image.ts: the
+ * order from the tree's leaves, copies of the slabs) and the worker builds the table from it.
+ * Undefined when the worker failed.
  */
 export async function flushInWorker(context: WorkerCompactionContext, memtable: Memtable): Promise<SortedRunResult | undefined> {
-  const iterator = memtable.iterator();
-  let run: Uint8Array;
-  try {
-    run = await encodeSortedRun(iterator, memtable.approximateBytes, context.yieldToForeground);
-  } finally {
-    iterator.close();
-  }
+  const image = memtable.image();
   // One output (a flush is never cut), and a spare.
   const outputFileNumbers = [context.newFileNumber(), context.newFileNumber()];
   const job: CompactionJob = {
     tables: [],
-    run,
+    image,
     builder: context.builder,
     targetFileBytes: Number.MAX_SAFE_INTEGER,
     smallestSnapshot: context.smallestSnapshot(),

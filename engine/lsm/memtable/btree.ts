@@ -11,9 +11,11 @@
  * copy of the key's bytes in one slab, not the caller's key object: one cache miss instead of two
  * or three.
  *
- * Keys and values are kept by reference in one plain array, side by side. An entry's handle is
- * 2 × (insertion number) + type, so key = entries[handle & ~1], value = entries[handle | 1] and
- * type = handle & 1: a scan reads one slot pair per entry and no other per-entry array.
+ * Keys and values are copied in, and no JS object is made per entry: a key's bytes go to the key
+ * slab (key-slab.ts), a value's to the value slab (value-slab.ts), and key() and value() return
+ * fresh views (see value-slab.ts for why: the GC). An entry's handle is 2 × (insertion number) +
+ * type, so its key reference is keyReferences[handle >>> 1], its value is value number
+ * handle >>> 1, and type = handle & 1.
  *
  * Order: user key ascending (unsigned bytes, shorter first on a tie), then sequence descending —
  * the internal order of engine/lsm/internal-key.ts. The type takes no part: (key, seq) is unique.
@@ -40,6 +42,8 @@
 import { assert } from '../../util/assert.js';
 import { ValueType } from '../internal-key.js';
 import { KeySlab, keyLengthOf, prefixOf } from './key-slab.js';
+import type { MemtableImage } from './memtable-image.js';
+import { ValueSlab } from './value-slab.js';
 
 /** Entries per leaf and children per inner node. */
 const FANOUT = 64;
@@ -58,6 +62,7 @@ const DEPTH_MAX = 16;
 /** Handles are 2 × (insertion number) + type and must stay Int32-safe for the bit tricks. */
 const ENTRIES_MAX = 2 ** 30;
 const ARENA_NODES_INITIAL = 64;
+const ENTRIES_INITIAL = 1024;
 export class BTree {
   #arena = new Float64Array(ARENA_NODES_INITIAL * NODE_WORDS);
   #arenaUsed = 0;
@@ -67,10 +72,13 @@ export class BTree {
   /** Bumped by every insert; cursors compare it to know their leaf position may be stale. */
   #version = 0;
 
-  /** Key and value of each entry, side by side: entries[handle & ~1] and entries[handle | 1]. */
-  readonly #entries: Uint8Array[] = [];
-  /** Comparisons on a prefix tie read key bytes here (see the header). */
+  /** Per insertion number, the key's reference in #keySlab. */
+  #keyReferences = new Float64Array(ENTRIES_INITIAL);
+  #size = 0;
+  /** Every key's bytes; comparisons on a prefix tie read them here too (see the header). */
   readonly #keySlab = new KeySlab();
+  /** Every value's bytes, numbered by insertion. */
+  readonly #values = new ValueSlab();
 
   // The descent path of the last insert; reused so insert allocates nothing.
   readonly #pathNodes = new Int32Array(DEPTH_MAX);
@@ -85,7 +93,7 @@ export class BTree {
   }
 
   get size(): number {
-    return this.#entries.length >>> 1;
+    return this.#size;
   }
 
   get version(): number {
@@ -111,11 +119,18 @@ export class BTree {
       assert(!same, 'btree: duplicate (key, seq)');
     }
 
-    const entries = this.#entries;
-    const handle = entries.length + type;
-    assert(entries.length < 2 * ENTRIES_MAX, 'btree: entry count bound');
-    entries.push(key, value);
+    const n = this.#size;
+    assert(n < ENTRIES_MAX, 'btree: entry count bound');
+    const handle = 2 * n + type;
     const keyReference = this.#keySlab.append(key);
+    if (n === this.#keyReferences.length) {
+      const grown = new Float64Array(2 * n);
+      grown.set(this.#keyReferences);
+      this.#keyReferences = grown;
+    }
+    this.#keyReferences[n] = keyReference;
+    this.#values.append(value);
+    this.#size = n + 1;
     this.#version++;
     this.#insertInLeaf(node, slot, prefix, seq, handle, keyReference);
   }
@@ -193,12 +208,36 @@ export class BTree {
     return this.#arena[leaf + SEQUENCES + slot]!;
   }
 
-  key(handle: number): Uint8Array {
-    return this.#entries[handle & ~1]!;
+  /**
+   * The entries in order, with copies of the slabs (memtable-image.ts): for a flush in a worker. The
+   * walk reads only the leaves (handles and sequences), in their linked order.
+   */
+  image(): MemtableImage {
+    const arena = this.#arena;
+    const order = new Float64Array(2 * this.#size);
+    let node = this.#root;
+    for (let level = this.#depth; level > 0; level--) node = arena[node + CHILDREN]!;
+    let at = 0;
+    for (; node !== NONE; node = arena[node + NEXT]!) {
+      const count = arena[node + COUNT]!;
+      for (let slot = 0; slot < count; slot++) {
+        order[at] = arena[node + HANDLES + slot]!;
+        order[at + 1] = arena[node + SEQUENCES + slot]!;
+        at += 2;
+      }
+    }
+    assert(at === order.length, 'btree: leaves do not hold every entry');
+    return { order, keyBytes: this.#keySlab.copyUsed(), keyReferences: this.#keyReferences.slice(0, this.#size), values: this.#values.image() };
   }
 
+  /** The entry's key: a fresh view, not to be written to. */
+  key(handle: number): Uint8Array {
+    return this.#keySlab.view(this.#keyReferences[handle >>> 1]!);
+  }
+
+  /** The entry's value: a fresh view, not to be written to. */
   value(handle: number): Uint8Array {
-    return this.#entries[handle | 1]!;
+    return this.#values.view(handle >>> 1);
   }
 
   type(handle: number): ValueType {

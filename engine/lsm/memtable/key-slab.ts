@@ -68,6 +68,11 @@ export function keyLengthOf(reference: number): number {
   return reference % KEY_LENGTH_SCALE;
 }
 
+/** Where the key at `reference` starts in the slab's bytes. */
+export function keyOffsetOf(reference: number): number {
+  return (reference - (reference % KEY_LENGTH_SCALE)) / KEY_LENGTH_SCALE;
+}
+
 export class KeySlab {
   #bytes = new Uint8Array(SLAB_BYTES_INITIAL);
   #used = 0;
@@ -83,6 +88,17 @@ export class KeySlab {
     else bytes.set(key, offset);
     this.#used = offset + length;
     return offset * KEY_LENGTH_SCALE + length;
+  }
+
+  /** The key at `reference`: a view (of the slab as it was then; bytes never change, invariant 2). */
+  view(reference: number): Uint8Array {
+    const bytes = this.#bytes;
+    return new Uint8Array(bytes.buffer, bytes.byteOffset + keyOffsetOf(reference), keyLengthOf(reference));
+  }
+
+  /** A copy of the bytes used so far: every key reference handed out names bytes in it. */
+  copyUsed(): Uint8Array {
+    return this.#bytes.slice(0, this.#used);
   }
 
   /**

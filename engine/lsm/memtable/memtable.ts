@@ -12,9 +12,9 @@
  *
  * Invariants:
  * 1. (key, seq) pairs are unique (the caller's guarantee; the tree asserts it).
- * 2. Keys and values are kept by reference: the caller must not mutate them after add().
- * 3. approximateBytes === Σ(2 × key.length + value.length + ENTRY_OVERHEAD_BYTES) over all entries
- *    (the tree keeps a copy of each key's bytes for comparisons).
+ * 2. Keys and values are copied in (the tree's slabs): the caller may reuse its buffers once add()
+ *    returns. What get() and iterators hand out are views of those copies, not to be written to.
+ * 3. approximateBytes === Σ(2 × key.length + value.length + ENTRY_OVERHEAD_BYTES) over all entries.
  * 4. smallestSeq <= largestSeq whenever entryCount > 0; when empty, smallestSeq is Infinity and
  *    largestSeq is 0 (the identities of min and max over non-negative sequences).
  */
@@ -24,21 +24,20 @@ import { SEQUENCE_MAX } from '../../limits.js';
 import { DELETED, ValueType, type LookupResult } from '../internal-key.js';
 import type { InternalIterator } from '../iterator.js';
 import { BTree } from './btree.js';
-import { ByteArena } from './byte-arena.js';
-
-const EMPTY = new Uint8Array(0);
+import type { MemtableImage } from './memtable-image.js';
 
 /**
  * Memory charged per entry on top of its key and value bytes and the key's copy. Measured at 1M
  * entries of 16-byte keys (Node 20): the tree's arena costs ~90 bytes per entry at its typical fill
- * and growth slack, the key and value references 8, and the two Uint8Array objects the caller hands
- * over (kept alive by reference) ~50 each. An estimate for the flush trigger, not an exact account.
+ * and growth slack. The rest was two Uint8Array objects per entry (~50 bytes each), which the
+ * memtable no longer keeps (value-slab.ts); the figure stays, so a memtable still holds as many
+ * entries as before and flushes as often (the slabs' growth slack and chunk tails take some of it).
+ * An estimate for the flush trigger, not an exact account.
  */
 export const ENTRY_OVERHEAD_BYTES = 200;
 
 export class Memtable {
   readonly #tree = new BTree();
-  readonly #arena = new ByteArena();
   #approximateBytes = 0;
   #smallestSeq = Infinity;
   #largestSeq = 0;
@@ -72,15 +71,9 @@ export class Memtable {
   }
 
   /**
-   * add() of private copies of key and value, made in this memtable's arena (byte-arena.ts): for
-   * callers that may reuse their buffers afterwards, as the write path's callers may.
+   * Inserts one version, copying key and value (invariant 2). (key, seq) pairs are unique; the
+   * caller guarantees seq is new.
    */
-  addCopy(seq: number, type: ValueType, key: Uint8Array, value: Uint8Array): void {
-    const arena = this.#arena;
-    this.add(seq, type, arena.copy(key), value.length === 0 ? EMPTY : arena.copy(value));
-  }
-
-  /** Inserts one version. (key, seq) pairs are unique; the caller guarantees seq is new. */
   add(seq: number, type: ValueType, key: Uint8Array, value: Uint8Array): void {
     assert(Number.isInteger(seq) && seq >= 0 && seq <= SEQUENCE_MAX, 'memtable: sequence out of range');
     assert(type === ValueType.Put || type === ValueType.Delete, 'memtable: bad value type');
@@ -96,6 +89,11 @@ export class Memtable {
     const handle = tree.find(key, seq);
     if (handle < 0) return undefined;
     return tree.type(handle) === ValueType.Delete ? DELETED : tree.value(handle);
+  }
+
+  /** Every version in internal order, as copies a worker can take (memtable-image.ts). */
+  image(): MemtableImage {
+    return this.#tree.image();
   }
 
   /** An iterator over all versions in internal order; stays usable while adds continue. */
@@ -118,6 +116,9 @@ class MemtableIterator implements InternalIterator {
   #slot = 0;
   #version = 0;
   #closed = false;
+  /** Views of the current entry's key and value, made on first ask (a merge asks for the key often). */
+  #key: Uint8Array | undefined = undefined;
+  #value: Uint8Array | undefined = undefined;
 
   constructor(tree: BTree) {
     this.#tree = tree;
@@ -154,7 +155,7 @@ class MemtableIterator implements InternalIterator {
 
   userKey(): Uint8Array {
     assert(this.#handle >= 0, 'memtable iterator: not valid');
-    return this.#tree.key(this.#handle);
+    return (this.#key ??= this.#tree.key(this.#handle));
   }
 
   sequence(): number {
@@ -169,18 +170,22 @@ class MemtableIterator implements InternalIterator {
 
   value(): Uint8Array {
     assert(this.#handle >= 0, 'memtable iterator: not valid');
-    return this.#tree.value(this.#handle);
+    return (this.#value ??= this.#tree.value(this.#handle));
   }
 
   close(): void {
     this.#closed = true;
     this.#handle = -1;
+    this.#key = undefined;
+    this.#value = undefined;
   }
 
   /** Takes the position the tree just found; reads the leaf before any insert can shift it. */
   #land(handle: number): void {
     const tree = this.#tree;
     this.#handle = handle;
+    this.#key = undefined;
+    this.#value = undefined;
     if (handle < 0) return;
     this.#leaf = tree.foundLeaf;
     this.#slot = tree.foundSlot;
@@ -194,7 +199,7 @@ class MemtableIterator implements InternalIterator {
     assert(handle >= 0, 'memtable iterator: moved while not valid');
     const tree = this.#tree;
     if (this.#version === tree.version) return;
-    const found = tree.lowerBound(tree.key(handle), this.#sequence);
+    const found = tree.lowerBound((this.#key ??= tree.key(handle)), this.#sequence);
     assert(found === handle, 'memtable iterator: lost its entry');
     this.#leaf = tree.foundLeaf;
     this.#slot = tree.foundSlot;

@@ -1,19 +1,20 @@
 /**
  * The worker's compaction (runCompactionJob, run here in-process) against the main thread's: for
  * random inputs, options, snapshots and deeper-level ranges, the output tables are byte for byte
- * those writeSortedRun writes over a MergingIterator of the same tables; a flush from a flattened
- * memtable run matches a flush from the memtable itself. Plus the sorted-run buffer round trip.
+ * those writeSortedRun writes over a MergingIterator of the same tables; a flush from a memtable's
+ * image matches a flush from the memtable itself. Plus the image's round trip.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runCompactionJob, rangesBottommostChecker, OutOfFileNumbersError } from '../../../engine/lsm/compaction/compaction-job.js';
-import { RunIterator, encodeSortedRun } from '../../../engine/lsm/compaction/sorted-run-buffer.js';
 import { writeSortedRun } from '../../../engine/lsm/compaction/sorted-run-writer.js';
 import { ValueType } from '../../../engine/lsm/internal-key.js';
 import type { InternalIterator } from '../../../engine/lsm/iterator.js';
-import { ArrayIterator, compareInternalEntries, type InternalEntry } from '../../../engine/lsm/iterators/array-iterator.js';
+import { compareInternalEntries, type InternalEntry } from '../../../engine/lsm/iterators/array-iterator.js';
 import { MergingIterator } from '../../../engine/lsm/iterators/merging-iterator.js';
 import { Memtable } from '../../../engine/lsm/memtable/memtable.js';
+import { imageBuffers, MemtableImageIterator } from '../../../engine/lsm/memtable/memtable-image.js';
+import { MEMTABLE_ARENA_CHUNK_BYTES } from '../../../engine/limits.js';
 import { TableBuilder, TableReader, type TableBuilderOptions, type TableFileInfo } from '../../../engine/lsm/sstable/index.js';
 import { compareBytes } from '../../../engine/util/bytes.js';
 import { SeededRandom } from '../../../engine/util/random.js';
@@ -112,7 +113,7 @@ describe('runCompactionJob', () => {
     );
   });
 
-  it('flushes a flattened memtable run into the same table as the memtable itself', async () => {
+  it('flushes a memtable image into the same table as the memtable itself', async () => {
     const memtable = new Memtable(new SeededRandom(1));
     const random = new SeededRandom(2);
     for (let seq = 1; seq <= 3000; seq++) {
@@ -121,41 +122,11 @@ describe('runCompactionJob', () => {
     }
     const builder: TableBuilderOptions = { blockBytes: 4096, restartInterval: 16, bloomBitsPerKey: 10, compression: 'lz4' };
     const expected = await inThread(memtable.iterator(), builder, Number.MAX_SAFE_INTEGER, 2000, () => false, [7]);
-    const run = await encodeSortedRun(memtable.iterator(), memtable.approximateBytes, () => Promise.resolve());
-    const actual = await runCompactionJob({ tables: [], run, builder, targetFileBytes: Number.MAX_SAFE_INTEGER, smallestSnapshot: 2000, deeperLevels: undefined, outputFileNumbers: [7, 8] });
+    const image = memtable.image();
+    const actual = await runCompactionJob({ tables: [], image, builder, targetFileBytes: Number.MAX_SAFE_INTEGER, smallestSnapshot: 2000, deeperLevels: undefined, outputFileNumbers: [7, 8] });
     expect(actual.files).toHaveLength(1);
     expect(actual.files[0]!.info).toEqual(expected[0]!.info);
     expect(Buffer.from(actual.files[0]!.bytes).equals(Buffer.from(expected[0]!.bytes))).toBe(true);
-  });
-
-  it('yields to the event loop at least every 1,024 entries while flattening (a 32 Ki-entry chunk held requests ~45 ms)', async () => {
-    const memtable = new Memtable(new SeededRandom(1));
-    for (let seq = 1; seq <= 5000; seq++) memtable.add(seq, ValueType.Put, new TextEncoder().encode(`key${seq}`), new Uint8Array(100));
-    let entriesSinceYield = 0;
-    let longest = 0;
-    const inner = memtable.iterator();
-    // The memtable's iterator, counting the entries stepped over since the last yield.
-    const source: InternalIterator = {
-      valid: () => inner.valid(),
-      seekToFirst: () => inner.seekToFirst(),
-      seekToLast: () => inner.seekToLast(),
-      seek: (userKey, seq) => inner.seek(userKey, seq),
-      next: () => {
-        longest = Math.max(longest, ++entriesSinceYield);
-        inner.next();
-      },
-      prev: () => inner.prev(),
-      userKey: () => inner.userKey(),
-      sequence: () => inner.sequence(),
-      valueType: () => inner.valueType(),
-      value: () => inner.value(),
-      close: () => inner.close(),
-    };
-    await encodeSortedRun(source, memtable.approximateBytes, () => {
-      entriesSinceYield = 0;
-      return Promise.resolve();
-    });
-    expect(longest).toBeLessThanOrEqual(1024);
   });
 
   it('fails with OutOfFileNumbersError when the outputs need more numbers than it was given', async () => {
@@ -168,23 +139,59 @@ describe('runCompactionJob', () => {
   });
 });
 
-describe('sorted-run buffer', () => {
-  it('round-trips entries in order', async () => {
+describe('memtable image', () => {
+  // Empty, small, and around the line where a value gets a chunk of its own (value-slab.ts).
+  const valueLength = fc.oneof(
+    { weight: 2, arbitrary: fc.constant(0) },
+    { weight: 12, arbitrary: fc.nat(40) },
+    { weight: 1, arbitrary: fc.integer({ min: MEMTABLE_ARENA_CHUNK_BYTES / 4 - 2, max: MEMTABLE_ARENA_CHUNK_BYTES / 4 + 2 }) },
+  );
+  const imageEntry = fc.record({
+    userKey: entryArbitrary.map((e) => e.userKey),
+    seq: fc.integer({ min: 1, max: 400 }),
+    type: fc.constantFrom<ValueType>(ValueType.Put, ValueType.Put, ValueType.Delete),
+    valueLength,
+    fill: fc.nat(255),
+  });
+
+  it('walks the entries the memtable iterator walks, and owns its buffers: transferring them leaves the memtable whole', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(entryArbitrary, { maxLength: 50 }), async (raw) => {
-        const entries = unique(raw).sort(compareInternalEntries);
-        const bound = entries.reduce((sum, e) => sum + e.userKey.length + e.value.length + 30, 0);
-        const run = await encodeSortedRun(new ArrayIterator(entries), bound, () => Promise.resolve());
-        const iterator = new RunIterator(run);
-        const out: InternalEntry[] = [];
-        for (iterator.seekToFirst(); iterator.valid(); iterator.next()) {
-          out.push({ userKey: iterator.userKey().slice(), seq: iterator.sequence(), type: iterator.valueType(), value: iterator.value().slice() });
+      fc.asyncProperty(fc.array(imageEntry, { maxLength: 80 }), async (raw) => {
+        const memtable = new Memtable(new SeededRandom(1));
+        const seen = new Set<string>();
+        for (const e of raw) {
+          const id = `${Array.from(e.userKey).join('.')}/${e.seq}`;
+          if (seen.has(id)) continue;
+          seen.add(id);
+          memtable.add(e.seq, e.type, e.userKey, new Uint8Array(e.type === ValueType.Delete ? 0 : e.valueLength).fill(e.fill));
         }
-        expect(out).toEqual(entries);
+        const expected = described(memtable.iterator());
+        const image = memtable.image();
+        // What the pool does: the buffers move to the worker. The memtable must not lose its own.
+        const moved = structuredClone(image, { transfer: imageBuffers(image) });
+        expect(described(new MemtableImageIterator(moved))).toEqual(expected);
+        expect(described(memtable.iterator())).toEqual(expected);
       }),
+      { numRuns: 100 },
     );
   });
+
+  it('is empty for an empty memtable', () => {
+    const iterator = new MemtableImageIterator(new Memtable(new SeededRandom(1)).image());
+    iterator.seekToFirst();
+    expect(iterator.valid()).toBe(false);
+  });
 });
+
+/** Each entry as a line of text (base64 values: comparing 64 KiB arrays element by element is slow). */
+function described(iterator: InternalIterator): string[] {
+  const out: string[] = [];
+  for (iterator.seekToFirst(); iterator.valid(); iterator.next()) {
+    const bytes = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('base64');
+    out.push(`${bytes(iterator.userKey())} ${iterator.sequence()} ${iterator.valueType()} ${bytes(iterator.value())}`);
+  }
+  return out;
+}
 
 function memoryReadable(bytes: Uint8Array): { path: string; size: number; read(p: number, n: number): Uint8Array; close(): Promise<void> } {
   return { path: 'mem', size: bytes.length, read: (p, n) => bytes.subarray(p, Math.min(bytes.length, p + n)), close: () => Promise.resolve() };

@@ -36,6 +36,23 @@ describe('Memtable', () => {
     expect(iterator.valid()).toBe(false);
   });
 
+  it('keeps copies: the caller may reuse its key and value buffers once add returns', () => {
+    const memtable = fresh();
+    const key = utf8('key-1');
+    const value = new Uint8Array(300).fill(7); // a chunk-carved size, and a small one below
+    memtable.add(1, ValueType.Put, key, value);
+    memtable.add(2, ValueType.Put, utf8('key-2'), bytes(1, 2, 3));
+    key.fill(0);
+    value.fill(0);
+    const got = memtable.get(utf8('key-1'), 10);
+    expect(got instanceof Uint8Array && got.length === 300 && got.every((b) => b === 7)).toBe(true);
+    expect(memtable.get(utf8('key-2'), 10)).toEqual(bytes(1, 2, 3));
+    const iterator = memtable.iterator();
+    iterator.seekToFirst();
+    expect(fromUtf8(iterator.userKey())).toBe('key-1');
+    expect(iterator.value().every((b) => b === 7)).toBe(true);
+  });
+
   it('returns the newest version at or below the read sequence', () => {
     const memtable = fresh();
     memtable.add(10, ValueType.Put, utf8('k'), utf8('v10'));

@@ -1,0 +1,130 @@
+/**
+ * The memtable's copies of values: their bytes back to back in chunks, and per value its chunk,
+ * offset and length in typed arrays. A value is named by its number (the order it was appended in)
+ * and read as a fresh view.
+ *
+ * Why: the write path must copy what the caller hands in (the caller may reuse its buffers once its
+ * write resolves). Kept as one Uint8Array per value, a memtable of 10^5 entries was 10^5 or more
+ * small JS objects that every write made and that all lived until the flush. The young-generation GC
+ * copied each of them twice before promoting it, and the old generation's marking walked them all
+ * again. On the 2-core bench machine those pauses were about half of the event-loop stalls of
+ * 4 ms and more under an open-loop PutItem load (bench/http; the other half was the flush itself).
+ * Here a value costs no object: the GC sees one ArrayBuffer per chunk and three typed arrays. A read
+ * makes a view, which dies young, where young garbage costs nothing.
+ *
+ * Sizes: a value of up to a quarter chunk is carved out of the current chunk of
+ * MEMTABLE_ARENA_CHUNK_BYTES (a new chunk starts when it does not fit); a bigger one gets a chunk of
+ * its own, so a large item never wastes more than a quarter of a chunk. An empty value takes no bytes.
+ *
+ * Concurrency: single-threaded; one slab per memtable.
+ *
+ * Invariants:
+ * 1. Values never overlap and never change after append() returned their number: a chunk's bytes
+ *    are written once, below its fill cursor, which only moves forward; a replaced chunk is never
+ *    written again.
+ * 2. Value n is bytes [offsetOf[n], offsetOf[n] + lengthOf[n]) of chunks[chunkOf[n]], or empty when
+ *    chunkOf[n] is NO_CHUNK.
+ */
+import { assert } from '../../util/assert.js';
+import { MEMTABLE_ARENA_CHUNK_BYTES } from '../../limits.js';
+
+const OWN_CHUNK_BYTES_MIN = MEMTABLE_ARENA_CHUNK_BYTES / 4 + 1;
+/** chunkOf of an empty value. */
+export const NO_CHUNK = -1;
+const VALUES_INITIAL = 1024;
+/** Values up to this length are copied by a loop, which beats set()'s call overhead. */
+const COPY_LOOP_BYTES_MAX = 32;
+const EMPTY = new Uint8Array(0);
+
+/** A copy of a slab's state (memtable-image.ts): chunkOf/offsetOf/lengthOf hold one value each. */
+export interface ValueSlabImage {
+  chunks: ArrayBuffer[];
+  chunkOf: Int32Array;
+  offsetOf: Int32Array;
+  lengthOf: Int32Array;
+}
+
+export class ValueSlab {
+  readonly #chunks: ArrayBuffer[] = [];
+  /** The chunk small values go to (-1 before the first), its bytes, and its fill cursor. */
+  #current = NO_CHUNK;
+  #currentBytes = EMPTY;
+  #fill = 0;
+  #chunkOf = new Int32Array(VALUES_INITIAL);
+  #offsetOf = new Int32Array(VALUES_INITIAL);
+  #lengthOf = new Int32Array(VALUES_INITIAL);
+  #count = 0;
+  /** Bytes of chunks allocated so far (for memory accounting and tests). */
+  allocatedBytes = 0;
+
+  get count(): number {
+    return this.#count;
+  }
+
+  /** Copies `value` in; returns its number (0, 1, 2, … in append order). */
+  append(value: Uint8Array): number {
+    const n = this.#count;
+    if (n === this.#chunkOf.length) this.#grow();
+    const length = value.length;
+    this.#lengthOf[n] = length;
+    this.#count = n + 1;
+    if (length === 0) {
+      this.#chunkOf[n] = NO_CHUNK;
+      this.#offsetOf[n] = 0;
+      return n;
+    }
+    if (length >= OWN_CHUNK_BYTES_MIN) {
+      const own = new Uint8Array(length);
+      own.set(value);
+      this.#chunkOf[n] = this.#chunks.length;
+      this.#offsetOf[n] = 0;
+      this.#chunks.push(own.buffer);
+      this.allocatedBytes += length;
+      return n;
+    }
+    if (this.#fill + length > this.#currentBytes.length) {
+      const chunk = new ArrayBuffer(MEMTABLE_ARENA_CHUNK_BYTES);
+      this.#current = this.#chunks.length;
+      this.#chunks.push(chunk);
+      this.#currentBytes = new Uint8Array(chunk);
+      this.#fill = 0;
+      this.allocatedBytes += MEMTABLE_ARENA_CHUNK_BYTES;
+    }
+    const at = this.#fill;
+    const bytes = this.#currentBytes;
+    if (length <= COPY_LOOP_BYTES_MAX) for (let i = 0; i < length; i++) bytes[at + i] = value[i]!;
+    else bytes.set(value, at);
+    this.#fill = at + length;
+    this.#chunkOf[n] = this.#current;
+    this.#offsetOf[n] = at;
+    return n;
+  }
+
+  /** Value n's bytes: a view the caller must not write to. */
+  view(n: number): Uint8Array {
+    assert(n >= 0 && n < this.#count, 'value slab: no such value');
+    const chunk = this.#chunkOf[n]!;
+    if (chunk === NO_CHUNK) return EMPTY;
+    return new Uint8Array(this.#chunks[chunk]!, this.#offsetOf[n]!, this.#lengthOf[n]!);
+  }
+
+  /** Copies of the chunks (up to their fill) and of the per-value arrays: buffers the image owns. */
+  image(): ValueSlabImage {
+    const count = this.#count;
+    const chunks = this.#chunks.map((chunk, i) => (i === this.#current ? chunk.slice(0, this.#fill) : chunk.slice(0)));
+    return { chunks, chunkOf: this.#chunkOf.slice(0, count), offsetOf: this.#offsetOf.slice(0, count), lengthOf: this.#lengthOf.slice(0, count) };
+  }
+
+  #grow(): void {
+    const capacity = this.#chunkOf.length * 2;
+    this.#chunkOf = grown(this.#chunkOf, capacity);
+    this.#offsetOf = grown(this.#offsetOf, capacity);
+    this.#lengthOf = grown(this.#lengthOf, capacity);
+  }
+}
+
+function grown(from: Int32Array, capacity: number): Int32Array<ArrayBuffer> {
+  const to = new Int32Array(capacity);
+  to.set(from);
+  return to;
+}
