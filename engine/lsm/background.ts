@@ -173,8 +173,12 @@ export class Background {
       const pool = this.#workerPool(imm.memtable.approximateBytes);
       let result: SortedRunResult | undefined;
       if (pool !== undefined && pool.hasIdleThread) {
-        result = await flushInWorker(this.#workerContext(pool), imm.memtable);
-        if (result !== undefined) state.counters.workerFlushes++;
+        const ran = await flushInWorker(this.#workerContext(pool), imm.memtable);
+        if (ran !== undefined) {
+          state.counters.workerFlushes++;
+          state.workerPriority = ran.threadPriority;
+        }
+        result = ran;
       }
       if (result === undefined) {
         const iterator = imm.memtable.iterator();
@@ -241,8 +245,12 @@ export class Background {
       const inputs = [...sources, ...overlaps];
       const pool = this.#workerPool(inputs.reduce((sum, file) => sum + file.fileBytes, 0));
       if (pool !== undefined) {
-        result = await compactInWorker(this.#workerContext(pool), inputs, version, compaction.outputLevel);
-        if (result !== undefined) state.counters.workerCompactions++;
+        const ran = await compactInWorker(this.#workerContext(pool), inputs, version, compaction.outputLevel);
+        if (ran !== undefined) {
+          state.counters.workerCompactions++;
+          state.workerPriority = ran.threadPriority;
+        }
+        result = ran;
       }
       result ??= await this.#compactInThread(inputs, version, compaction.outputLevel);
     } finally {

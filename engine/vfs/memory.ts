@@ -6,15 +6,21 @@
  * Concurrency: single-threaded; every method completes synchronously and returns a settled promise.
  */
 import { IOError, LockedError, NotFoundError } from '../util/errors.js';
+import { sharedBytes } from '../util/shared-memory.js';
 import { baseName, parentDirectory, type FileLock, type FileSystem, type ReadableFile, type WritableFile } from './types.js';
 
-/** Growable byte buffer holding one file's contents. */
+/**
+ * Growable byte buffer holding one file's contents, in shared memory (engine/util/shared-memory.ts:
+ * an in-memory database's files are most of its memory, and as ArrayBuffers their growth set off
+ * full GCs). Readers get copies (slice), never views of it.
+ */
 export class FileData {
   bytes: Uint8Array;
   length: number;
 
   constructor(initial?: Uint8Array) {
-    this.bytes = initial ? initial.slice() : new Uint8Array(256);
+    this.bytes = sharedBytes(initial ? Math.max(initial.length, 1) : 256);
+    if (initial) this.bytes.set(initial);
     this.length = initial ? initial.length : 0;
   }
 
@@ -24,7 +30,7 @@ export class FileData {
       // initial array) would never grow it.
       let capacity = Math.max(256, this.bytes.length * 2);
       while (capacity < this.length + data.length) capacity *= 2;
-      const grown = new Uint8Array(capacity);
+      const grown = sharedBytes(capacity);
       grown.set(this.bytes.subarray(0, this.length));
       this.bytes = grown;
     }

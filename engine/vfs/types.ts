@@ -44,7 +44,10 @@ export interface FileSystem {
   createWritable(path: string): Promise<WritableFile>;
   /** Opens an existing file for reading; NotFoundError when missing. */
   openReadable(path: string): Promise<ReadableFile>;
-  /** Reads a whole file; NotFoundError when missing. */
+  /**
+   * Reads a whole file; NotFoundError when missing. The result is the caller's: nothing else holds
+   * its buffer, so the caller may write to it or transfer it to another thread.
+   */
   readFile(path: string): Promise<Uint8Array>;
   /** Atomically renames `from` over `to`. */
   rename(from: string, to: string): Promise<void>;

@@ -39,6 +39,26 @@ export function fileSystemContract(name: string, create: () => Promise<FileSyste
       }
     }
 
+    it("hands readFile's and read()'s results to the caller: writing to them or transferring them changes no file", async () => {
+      await withFs(async (fs, root) => {
+        const path = joinPath(root, 'owned');
+        const file = await fs.createWritable(path);
+        await file.append(utf8('0123456789'));
+        await file.sync();
+        await file.close();
+        const whole = await fs.readFile(path);
+        whole.fill(0x21);
+        const moved = await fs.readFile(path);
+        // What a compaction does with an input table: the buffer moves to a worker thread.
+        if (moved.buffer instanceof ArrayBuffer && moved.byteOffset === 0 && moved.byteLength === moved.buffer.byteLength) structuredClone(moved, { transfer: [moved.buffer] });
+        const reader = await fs.openReadable(path);
+        reader.read(2, 3).fill(0x21);
+        expect(plain(await fs.readFile(path))).toEqual(plain(utf8('0123456789')));
+        expect(plain(reader.read(0, 10))).toEqual(plain(utf8('0123456789')));
+        await reader.close();
+      });
+    });
+
     it('appends (async and sync), tracks size, and reads back at any position', async () => {
       await withFs(async (fs, root) => {
         const path = joinPath(root, 'a.log');

@@ -19,6 +19,7 @@
  * 2. The result's bytes are fresh buffers owned by the result (safe to transfer).
  */
 import { compareBytes } from '../../util/bytes.js';
+import type { LoweredPriority } from '../../vfs/thread-priority.js';
 import type { ReadableFile, WritableFile } from '../../vfs/types.js';
 import type { InternalIterator } from '../iterator.js';
 import { MergingIterator } from '../iterators/merging-iterator.js';
@@ -47,6 +48,8 @@ export interface CompactionJobResult {
   files: { info: TableFileInfo; bytes: Uint8Array }[];
   entriesRead: number;
   entriesDropped: number;
+  /** Set by a worker thread (compaction-worker.ts): the CPU priority its thread runs at. */
+  threadPriority?: LoweredPriority;
 }
 
 export class OutOfFileNumbersError extends Error {

@@ -14,7 +14,7 @@
  * 1. The job's input buffers are transferred: the caller must not use them after run().
  */
 import { Piscina } from 'piscina';
-import { imageBuffers } from '../memtable/memtable-image.js';
+import { imageTransferList } from '../memtable/memtable-image.js';
 import type { CompactionJob, CompactionJobResult } from './compaction-job.js';
 
 /** How long an idle worker thread lives before piscina ends it. */
@@ -44,7 +44,7 @@ export class CompactionPool {
 
   async run(job: CompactionJob): Promise<CompactionJobResult> {
     const transferList = job.tables.map((table) => table.bytes.buffer as ArrayBuffer);
-    if (job.image !== undefined) transferList.push(...imageBuffers(job.image));
+    if (job.image !== undefined) transferList.push(...imageTransferList(job.image));
     this.#running++;
     try {
       return (await this.#pool.run(job, { transferList })) as CompactionJobResult;

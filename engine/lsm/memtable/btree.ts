@@ -43,6 +43,7 @@ import { assert } from '../../util/assert.js';
 import { ValueType } from '../internal-key.js';
 import { KeySlab, keyLengthOf, prefixOf } from './key-slab.js';
 import type { MemtableImage } from './memtable-image.js';
+import { sharedFloat64s } from '../../util/shared-memory.js';
 import { ValueSlab } from './value-slab.js';
 
 /** Entries per leaf and children per inner node. */
@@ -64,7 +65,7 @@ const ENTRIES_MAX = 2 ** 30;
 const ARENA_NODES_INITIAL = 64;
 const ENTRIES_INITIAL = 1024;
 export class BTree {
-  #arena = new Float64Array(ARENA_NODES_INITIAL * NODE_WORDS);
+  #arena: Float64Array = sharedFloat64s(ARENA_NODES_INITIAL * NODE_WORDS);
   #arenaUsed = 0;
   #root: number;
   /** Inner levels above the leaves. */
@@ -73,7 +74,7 @@ export class BTree {
   #version = 0;
 
   /** Per insertion number, the key's reference in #keySlab. */
-  #keyReferences = new Float64Array(ENTRIES_INITIAL);
+  #keyReferences: Float64Array = sharedFloat64s(ENTRIES_INITIAL);
   #size = 0;
   /** Every key's bytes; comparisons on a prefix tie read them here too (see the header). */
   readonly #keySlab = new KeySlab();
@@ -124,7 +125,7 @@ export class BTree {
     const handle = 2 * n + type;
     const keyReference = this.#keySlab.append(key);
     if (n === this.#keyReferences.length) {
-      const grown = new Float64Array(2 * n);
+      const grown = sharedFloat64s(2 * n);
       grown.set(this.#keyReferences);
       this.#keyReferences = grown;
     }
@@ -209,8 +210,9 @@ export class BTree {
   }
 
   /**
-   * The entries in order, with copies of the slabs (memtable-image.ts): for a flush in a worker. The
-   * walk reads only the leaves (handles and sequences), in their linked order.
+   * The entries in order, and the slabs themselves (shared memory, not copies: memtable-image.ts),
+   * for a flush in a worker; the tree must not change while the image is in use. The walk reads only
+   * the leaves (handles and sequences), in their linked order.
    */
   image(): MemtableImage {
     const arena = this.#arena;
@@ -227,7 +229,7 @@ export class BTree {
       }
     }
     assert(at === order.length, 'btree: leaves do not hold every entry');
-    return { order, keyBytes: this.#keySlab.copyUsed(), keyReferences: this.#keyReferences.slice(0, this.#size), values: this.#values.image() };
+    return { order, keyBytes: this.#keySlab.used(), keyReferences: this.#keyReferences.subarray(0, this.#size), values: this.#values.image() };
   }
 
   /** The entry's key: a fresh view, not to be written to. */
@@ -422,7 +424,7 @@ export class BTree {
 
   #allocateNode(): number {
     if (this.#arenaUsed + NODE_WORDS > this.#arena.length) {
-      const grown = new Float64Array(this.#arena.length * 2);
+      const grown = sharedFloat64s(this.#arena.length * 2);
       grown.set(this.#arena);
       this.#arena = grown;
     }

@@ -15,6 +15,7 @@
  * 2. bytes[offset, offset + length) never changes after append() returned the reference.
  */
 import { assert } from '../../util/assert.js';
+import { sharedBytes } from '../../util/shared-memory.js';
 
 /** Key bytes cached per entry, after its leading zero bytes, as one exact number (6 bytes = 48 bits). */
 export const PREFIX_BYTES = 6;
@@ -74,7 +75,7 @@ export function keyOffsetOf(reference: number): number {
 }
 
 export class KeySlab {
-  #bytes = new Uint8Array(SLAB_BYTES_INITIAL);
+  #bytes: Uint8Array = sharedBytes(SLAB_BYTES_INITIAL);
   #used = 0;
 
   /** Copies key into the slab; returns its key reference. */
@@ -96,9 +97,9 @@ export class KeySlab {
     return new Uint8Array(bytes.buffer, bytes.byteOffset + keyOffsetOf(reference), keyLengthOf(reference));
   }
 
-  /** A copy of the bytes used so far: every key reference handed out names bytes in it. */
-  copyUsed(): Uint8Array {
-    return this.#bytes.slice(0, this.#used);
+  /** The bytes used so far (a view of the slab, shared memory): every key reference handed out names bytes in it. */
+  used(): Uint8Array {
+    return this.#bytes.subarray(0, this.#used);
   }
 
   /**
@@ -123,7 +124,7 @@ export class KeySlab {
     let capacity = this.#bytes.length * 2;
     while (capacity < bytesNeeded) capacity *= 2;
     assert(capacity <= SLAB_BYTES_MAX, 'key slab: size bound');
-    const grown = new Uint8Array(capacity);
+    const grown = sharedBytes(capacity);
     grown.set(this.#bytes.subarray(0, this.#used));
     this.#bytes = grown;
   }

@@ -1,21 +1,22 @@
 /**
- * A memtable's image: its entries in internal order as plain typed arrays, to hand an immutable
- * memtable to a worker thread for its flush (compaction/worker-compaction.ts). The worker walks the
- * image; the main thread only walks the tree's leaves for the order (typed-array reads, no key or
- * value touched) and copies the slabs' used bytes (memcpy).
+ * A memtable's image: its entries in internal order, and its memory, to hand an immutable memtable
+ * to a worker thread for its flush (compaction/worker-compaction.ts). The main thread only walks the
+ * tree's leaves for the order (typed-array reads, no key or value touched); the key and value slabs
+ * are shared memory (shared-memory.ts), so the worker reads them where they are, with no copy.
  *
  * Why: the image replaced a flatten that copied every entry's key and value into one buffer on the
- * main thread (~1 µs an entry, cache misses on scattered views): 60–130 ms a flush of a 16 MB
- * memtable, cut into ~1 ms slices between which requests queued behind it. Making the image costs a
- * few milliseconds, most of it memcpy.
+ * main thread (~1 µs an entry, cache misses on scattered views): 60–137 ms a flush of a 16 MB
+ * memtable, cut into ~1 ms slices between which requests queued behind it.
  *
  *   order          per entry in internal order: its handle (2 × insertion number + type) and its
- *                  sequence, side by side (2 numbers an entry)
+ *                  sequence, side by side (2 numbers an entry); a fresh buffer, transferred
  *   keyBytes       the key slab's bytes (key-slab.ts); keyReferences[n] names entry n's key in them
  *   values         the value slab's chunks and per-value chunk, offset and length (value-slab.ts)
  *
  * In memory only (never on disk), produced by BTree.image and read by MemtableImageIterator.
- * Every buffer is a fresh copy the image owns: it may be transferred to the worker.
+ *
+ * Concurrency: the image shares the memtable's memory, so the memtable must not change while any
+ * thread reads the image: an immutable memtable (the only kind flushed) never does.
  *
  * Invariants:
  * 1. order lists every entry once, in internal order (key ascending, sequence descending).
@@ -34,10 +35,10 @@ export interface MemtableImage {
   values: ValueSlabImage;
 }
 
-/** The image's buffers, for a transfer list. */
-export function imageBuffers(image: MemtableImage): ArrayBuffer[] {
-  const { order, keyBytes, keyReferences, values } = image;
-  return [order, keyBytes, keyReferences, values.chunkOf, values.offsetOf, values.lengthOf].map((array) => array.buffer as ArrayBuffer).concat(values.chunks);
+/** The image's buffers that may move to another thread (the rest is shared memory, which is shared, not moved). */
+export function imageTransferList(image: MemtableImage): ArrayBuffer[] {
+  const buffers = [image.order, image.keyBytes, image.keyReferences, image.values.chunkOf, image.values.offsetOf, image.values.lengthOf].map((array) => array.buffer);
+  return buffers.filter((buffer): buffer is ArrayBuffer => !(buffer instanceof SharedArrayBuffer));
 }
 
 const EMPTY = new Uint8Array(0);

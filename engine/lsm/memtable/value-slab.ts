@@ -28,6 +28,7 @@
  */
 import { assert } from '../../util/assert.js';
 import { MEMTABLE_ARENA_CHUNK_BYTES } from '../../limits.js';
+import { sharedBytes, sharedInt32s } from '../../util/shared-memory.js';
 
 const OWN_CHUNK_BYTES_MIN = MEMTABLE_ARENA_CHUNK_BYTES / 4 + 1;
 /** chunkOf of an empty value. */
@@ -37,23 +38,23 @@ const VALUES_INITIAL = 1024;
 const COPY_LOOP_BYTES_MAX = 32;
 const EMPTY = new Uint8Array(0);
 
-/** A copy of a slab's state (memtable-image.ts): chunkOf/offsetOf/lengthOf hold one value each. */
+/** A slab's state as memtable-image.ts hands it on (shared memory): chunkOf/offsetOf/lengthOf hold one value each. */
 export interface ValueSlabImage {
-  chunks: ArrayBuffer[];
+  chunks: SharedArrayBuffer[];
   chunkOf: Int32Array;
   offsetOf: Int32Array;
   lengthOf: Int32Array;
 }
 
 export class ValueSlab {
-  readonly #chunks: ArrayBuffer[] = [];
+  readonly #chunks: SharedArrayBuffer[] = [];
   /** The chunk small values go to (-1 before the first), its bytes, and its fill cursor. */
   #current = NO_CHUNK;
-  #currentBytes = EMPTY;
+  #currentBytes: Uint8Array = EMPTY;
   #fill = 0;
-  #chunkOf = new Int32Array(VALUES_INITIAL);
-  #offsetOf = new Int32Array(VALUES_INITIAL);
-  #lengthOf = new Int32Array(VALUES_INITIAL);
+  #chunkOf: Int32Array = sharedInt32s(VALUES_INITIAL);
+  #offsetOf: Int32Array = sharedInt32s(VALUES_INITIAL);
+  #lengthOf: Int32Array = sharedInt32s(VALUES_INITIAL);
   #count = 0;
   /** Bytes of chunks allocated so far (for memory accounting and tests). */
   allocatedBytes = 0;
@@ -75,7 +76,7 @@ export class ValueSlab {
       return n;
     }
     if (length >= OWN_CHUNK_BYTES_MIN) {
-      const own = new Uint8Array(length);
+      const own = sharedBytes(length);
       own.set(value);
       this.#chunkOf[n] = this.#chunks.length;
       this.#offsetOf[n] = 0;
@@ -84,10 +85,10 @@ export class ValueSlab {
       return n;
     }
     if (this.#fill + length > this.#currentBytes.length) {
-      const chunk = new ArrayBuffer(MEMTABLE_ARENA_CHUNK_BYTES);
+      const bytes = sharedBytes(MEMTABLE_ARENA_CHUNK_BYTES);
       this.#current = this.#chunks.length;
-      this.#chunks.push(chunk);
-      this.#currentBytes = new Uint8Array(chunk);
+      this.#chunks.push(bytes.buffer);
+      this.#currentBytes = bytes;
       this.#fill = 0;
       this.allocatedBytes += MEMTABLE_ARENA_CHUNK_BYTES;
     }
@@ -109,11 +110,10 @@ export class ValueSlab {
     return new Uint8Array(this.#chunks[chunk]!, this.#offsetOf[n]!, this.#lengthOf[n]!);
   }
 
-  /** Copies of the chunks (up to their fill) and of the per-value arrays: buffers the image owns. */
+  /** The chunks and per-value arrays themselves (shared memory, not copies): valid while the slab does not change. */
   image(): ValueSlabImage {
     const count = this.#count;
-    const chunks = this.#chunks.map((chunk, i) => (i === this.#current ? chunk.slice(0, this.#fill) : chunk.slice(0)));
-    return { chunks, chunkOf: this.#chunkOf.slice(0, count), offsetOf: this.#offsetOf.slice(0, count), lengthOf: this.#lengthOf.slice(0, count) };
+    return { chunks: this.#chunks.slice(), chunkOf: this.#chunkOf.subarray(0, count), offsetOf: this.#offsetOf.subarray(0, count), lengthOf: this.#lengthOf.subarray(0, count) };
   }
 
   #grow(): void {
@@ -124,8 +124,8 @@ export class ValueSlab {
   }
 }
 
-function grown(from: Int32Array, capacity: number): Int32Array<ArrayBuffer> {
-  const to = new Int32Array(capacity);
+function grown(from: Int32Array, capacity: number): Int32Array {
+  const to = sharedInt32s(capacity);
   to.set(from);
   return to;
 }
