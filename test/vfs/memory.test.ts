@@ -73,4 +73,11 @@ describe('FileData', () => {
     data.truncate(2);
     expect(plain(data.contents())).toEqual([0x61, 0x62]);
   });
+
+  it('holds its bytes in shared memory (engine/util/shared-memory.ts) and hands out ordinary copies', () => {
+    const data = new FileData(utf8('abc'));
+    data.append(new Uint8Array(5000));
+    expect(data.bytes.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(data.contents().buffer).toBeInstanceOf(ArrayBuffer); // TextDecoder refuses views of shared memory
+  });
 });

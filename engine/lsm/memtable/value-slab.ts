@@ -7,11 +7,11 @@
  * write resolves). Kept as one Uint8Array per value (and one per key), a memtable of 10^5 entries
  * was 2 × 10^5 small JS objects that every write made and that all lived until the flush: the
  * young-generation GC copied each before promoting it, and the old generation's marking walked them.
- * Here a value costs no object (the GC sees one ArrayBuffer per chunk and three typed arrays), and a
- * flush can copy the whole memtable in a few memcpys (memtable-image.ts) instead of visiting every
- * entry. A read makes a view, which dies young. Measured on the 2-core bench machine, closed-loop
- * PutItem over HTTP used ~5% less server CPU a request; the GC pauses of an open-loop PutItem run
- * (bench/http) were no shorter: most of that heap churn is the requests'.
+ * Here a value costs no object (the GC sees one buffer per chunk and three typed arrays), and a flush
+ * hands the whole memtable to a worker without visiting every entry (memtable-image.ts). A read
+ * makes a view, which dies young. Measured on the 2-core bench machine, closed-loop PutItem over
+ * HTTP used ~5% less server CPU a request. The chunks and arrays are shared memory
+ * (engine/util/shared-memory.ts), which keeps V8 from running a full GC for every few MB stored.
  *
  * Sizes: a value of up to a quarter chunk is carved out of the current chunk of
  * MEMTABLE_ARENA_CHUNK_BYTES (a new chunk starts when it does not fit); a bigger one gets a chunk of

@@ -53,6 +53,16 @@ describe('Memtable', () => {
     expect(iterator.value().every((b) => b === 7)).toBe(true);
   });
 
+  it('keeps keys and values in shared memory, and its image shares them', () => {
+    const memtable = fresh();
+    for (let seq = 1; seq <= 3000; seq++) memtable.add(seq, ValueType.Put, utf8(`key${seq}`), new Uint8Array(90)); // the tree and slabs grow
+    const image = memtable.image();
+    expect(image.keyBytes.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(image.keyReferences.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(image.values.chunks.every((chunk) => chunk instanceof SharedArrayBuffer)).toBe(true);
+    expect(image.order.buffer).toBeInstanceOf(ArrayBuffer); // the one part made for the flush, transferred
+  });
+
   it('returns the newest version at or below the read sequence', () => {
     const memtable = fresh();
     memtable.add(10, ValueType.Put, utf8('k'), utf8('v10'));

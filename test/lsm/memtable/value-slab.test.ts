@@ -55,4 +55,13 @@ describe('ValueSlab', () => {
     expect(slab.allocatedBytes).toBe(2 * MEMTABLE_ARENA_CHUNK_BYTES);
     expect(() => slab.view(slab.count)).toThrow();
   });
+
+  it('keeps its bytes in shared memory (engine/util/shared-memory.ts: V8 runs no full GC for it)', () => {
+    const slab = new ValueSlab();
+    slab.append(new Uint8Array(10));
+    slab.append(new Uint8Array(MEMTABLE_ARENA_CHUNK_BYTES));
+    const image = slab.image();
+    expect(image.chunks.every((chunk) => chunk instanceof SharedArrayBuffer)).toBe(true);
+    expect([image.chunkOf, image.offsetOf, image.lengthOf].every((array) => array.buffer instanceof SharedArrayBuffer)).toBe(true);
+  });
 });
