@@ -238,10 +238,12 @@ export class Store {
     if (!(key instanceof Uint8Array)) throw new InvalidArgumentError('key must be a Uint8Array');
     const sequence = this.#readSequence(options?.snapshot);
     const state = this.state;
-    let found: LookupResult = state.mem.get(key, sequence);
+    // One hash for all: the memtables' point indexes and the tables' bloom filters use the same.
+    const keyHash = hash32(key);
+    let found: LookupResult = state.mem.get(key, sequence, keyHash);
     if (found !== undefined) return found === DELETED ? undefined : copyOutAll(found);
     for (let i = state.immutables.length - 1; i >= 0; i--) {
-      found = state.immutables[i]!.memtable.get(key, sequence);
+      found = state.immutables[i]!.memtable.get(key, sequence, keyHash);
       if (found !== undefined) return found === DELETED ? undefined : copyOutAll(found);
     }
     // Tables: L0 newest first (its files overlap), then at most one file per deeper level; the
@@ -249,7 +251,6 @@ export class Store {
     // getCopy copies a found value straight out of its block; the bloom hash is computed once.
     const version = state.versions.current;
     const levels = version.levels;
-    const keyHash = hash32(key);
     for (const file of levels[0]!) {
       if (compareUserKeyTo(file.smallestKey, key) > 0 || compareUserKeyTo(file.largestKey, key) < 0) continue;
       found = state.tables.get(file.fileNumber).getCopy(key, sequence, keyHash);

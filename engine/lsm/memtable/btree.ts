@@ -40,10 +40,12 @@
  * 4. Every slot's prefix === prefixOf(key) and its key reference names a slab copy of key.
  */
 import { assert } from '../../util/assert.js';
+import { hash32 } from '../../util/hash.js';
 import { ValueType } from '../internal-key.js';
 import { KeySlab, keyLengthOf, prefixOf } from './key-slab.js';
 import type { MemtableImage } from './memtable-image.js';
 import { sharedFloat64s } from '../../util/shared-memory.js';
+import { PointIndex, type KeyMatcher } from './point-index.js';
 import { ValueSlab } from './value-slab.js';
 
 /** Entries per leaf and children per inner node. */
@@ -64,7 +66,7 @@ const DEPTH_MAX = 16;
 const ENTRIES_MAX = 2 ** 30;
 const ARENA_NODES_INITIAL = 64;
 const ENTRIES_INITIAL = 1024;
-export class BTree {
+export class BTree implements KeyMatcher {
   #arena: Float64Array = sharedFloat64s(ARENA_NODES_INITIAL * NODE_WORDS);
   #arenaUsed = 0;
   #root: number;
@@ -73,8 +75,11 @@ export class BTree {
   /** Bumped by every insert; cursors compare it to know their leaf position may be stale. */
   #version = 0;
 
-  /** Per insertion number, the key's reference in #keySlab. */
+  /** Per insertion number, the key's reference in #keySlab, and the entry's sequence. */
   #keyReferences: Float64Array = sharedFloat64s(ENTRIES_INITIAL);
+  #sequences: Float64Array = sharedFloat64s(ENTRIES_INITIAL);
+  /** Each key's newest version by the key's hash (point-index.ts): find() goes there first. */
+  readonly #points = new PointIndex();
   #size = 0;
   /** Every key's bytes; comparisons on a prefix tie read them here too (see the header). */
   readonly #keySlab = new KeySlab();
@@ -101,8 +106,11 @@ export class BTree {
     return this.#version;
   }
 
-  /** Inserts (key, seq). Requires that no entry with the same (key, seq) exists. */
-  insert(key: Uint8Array, seq: number, type: ValueType, value: Uint8Array): void {
+  /**
+   * Inserts (key, seq). Requires that no entry with the same (key, seq) exists. `hash` is
+   * hash32(key) (engine/util/hash.ts).
+   */
+  insert(key: Uint8Array, seq: number, type: ValueType, value: Uint8Array, hash = hash32(key)): void {
     const prefix = prefixOf(key);
     const pathNodes = this.#pathNodes;
     const pathSlots = this.#pathSlots;
@@ -125,13 +133,14 @@ export class BTree {
     const handle = 2 * n + type;
     const keyReference = this.#keySlab.append(key);
     if (n === this.#keyReferences.length) {
-      const grown = sharedFloat64s(2 * n);
-      grown.set(this.#keyReferences);
-      this.#keyReferences = grown;
+      this.#keyReferences = grownFloat64s(this.#keyReferences);
+      this.#sequences = grownFloat64s(this.#sequences);
     }
     this.#keyReferences[n] = keyReference;
+    this.#sequences[n] = seq;
     this.#values.append(value);
     this.#size = n + 1;
+    this.#points.note(hash, key, handle, seq, this);
     this.#version++;
     this.#insertInLeaf(node, slot, prefix, seq, handle, keyReference);
   }
@@ -144,8 +153,15 @@ export class BTree {
     return this.#lowerBound(prefixOf(key), key, seq);
   }
 
-  /** The newest entry of `key` with sequence <= seq: its handle, or -1 when there is none. */
-  find(key: Uint8Array, seq: number): number {
+  /**
+   * The newest entry of `key` with sequence <= seq: its handle, or -1 when there is none. `hash`
+   * is hash32(key). The point index answers unless the key's newest version is newer than `seq`
+   * (a read at an older snapshot); then the tree does.
+   */
+  find(key: Uint8Array, seq: number, hash = hash32(key)): number {
+    const newest = this.#points.newest(hash, key, this);
+    if (newest < 0) return -1;
+    if (this.#sequences[newest >>> 1]! <= seq) return newest;
     const prefix = prefixOf(key);
     const handle = this.#lowerBound(prefix, key, seq);
     // A different cached prefix proves a different key without reading the entry's key bytes.
@@ -230,6 +246,16 @@ export class BTree {
     }
     assert(at === order.length, 'btree: leaves do not hold every entry');
     return { order, keyBytes: this.#keySlab.used(), keyReferences: this.#keyReferences.subarray(0, this.#size), values: this.#values.image() };
+  }
+
+  /** KeyMatcher (point-index.ts): whether entry `handle`'s key is `key`. */
+  hasKey(handle: number, key: Uint8Array): boolean {
+    return this.#keySlab.equals(this.#keyReferences[handle >>> 1]!, key);
+  }
+
+  /** KeyMatcher (point-index.ts): entry `handle`'s sequence. */
+  sequenceOf(handle: number): number {
+    return this.#sequences[handle >>> 1]!;
   }
 
   /** The entry's key: a fresh view, not to be written to. */
@@ -438,3 +464,9 @@ export class BTree {
 }
 
 assert(ValueType.Delete === 0 && ValueType.Put === 1, 'btree: handles carry the type in one bit');
+
+function grownFloat64s(from: Float64Array): Float64Array {
+  const to = sharedFloat64s(2 * from.length);
+  to.set(from);
+  return to;
+}

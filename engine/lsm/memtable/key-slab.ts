@@ -102,6 +102,16 @@ export class KeySlab {
     return this.#bytes.subarray(0, this.#used);
   }
 
+  /** Whether the key at `reference` is `key`. */
+  equals(reference: number, key: Uint8Array): boolean {
+    const length = key.length;
+    if (reference % KEY_LENGTH_SCALE !== length) return false;
+    const bytes = this.#bytes;
+    const start = keyOffsetOf(reference);
+    for (let i = 0; i < length; i++) if (bytes[start + i] !== key[i]) return false;
+    return true;
+  }
+
   /**
    * compareBytes(slab key at reference, key) for keys whose prefixes both equal `prefix`: their
    * first prefixSkip(prefix) bytes (as far as both go) are then equal, so the loop starts there, and

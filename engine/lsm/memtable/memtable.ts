@@ -19,6 +19,7 @@
  *    largestSeq is 0 (the identities of min and max over non-negative sequences).
  */
 import { assert } from '../../util/assert.js';
+import { hash32 } from '../../util/hash.js';
 import type { Random } from '../../util/random.js';
 import { SEQUENCE_MAX } from '../../limits.js';
 import { DELETED, ValueType, type LookupResult } from '../internal-key.js';
@@ -77,16 +78,19 @@ export class Memtable {
   add(seq: number, type: ValueType, key: Uint8Array, value: Uint8Array): void {
     assert(Number.isInteger(seq) && seq >= 0 && seq <= SEQUENCE_MAX, 'memtable: sequence out of range');
     assert(type === ValueType.Put || type === ValueType.Delete, 'memtable: bad value type');
-    this.#tree.insert(key, seq, type, value);
+    this.#tree.insert(key, seq, type, value, hash32(key));
     this.#approximateBytes += 2 * key.length + value.length + ENTRY_OVERHEAD_BYTES;
     if (seq < this.#smallestSeq) this.#smallestSeq = seq;
     if (seq > this.#largestSeq) this.#largestSeq = seq;
   }
 
-  /** The newest version of key with sequence <= seq: its value, DELETED, or undefined if none. */
-  get(key: Uint8Array, seq: number): LookupResult {
+  /**
+   * The newest version of key with sequence <= seq: its value, DELETED, or undefined if none.
+   * `keyHash` is hash32(key) (engine/util/hash.ts), for a caller that has it already.
+   */
+  get(key: Uint8Array, seq: number, keyHash = hash32(key)): LookupResult {
     const tree = this.#tree;
-    const handle = tree.find(key, seq);
+    const handle = tree.find(key, seq, keyHash);
     if (handle < 0) return undefined;
     return tree.type(handle) === ValueType.Delete ? DELETED : tree.value(handle);
   }
