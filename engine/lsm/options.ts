@@ -42,7 +42,7 @@ export interface StoreOptions {
   manifestBytesMax?: number;
   /**
    * Worker threads for compactions and flushes (default 1; 0 = all on the main thread). A worker
-   * merges table bytes the main thread read (or a flattened memtable) and builds the tables; the
+   * merges table bytes the main thread read (or an immutable memtable's image, memtable-image.ts) and builds the tables; the
    * main thread writes them. Jobs reading less than COMPACTION_WORKER_INPUT_BYTES_MIN stay on the
    * main thread, a flush does when no worker is idle, and everything does when the store runs from
    * TypeScript sources (the worker needs the compiled build).

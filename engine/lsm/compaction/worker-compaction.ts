@@ -95,7 +95,7 @@ export interface WorkerRunResult extends SortedRunResult {
 
 /**
  * Flushes an immutable memtable on the pool: the main thread takes its image (memtable-image.ts: the
- * order from the tree's leaves, copies of the slabs) and the worker builds the table from it.
+ * order from the tree's leaves; the slabs themselves, shared memory) and the worker builds the table from it.
  * Undefined when the worker failed.
  */
 export async function flushInWorker(context: WorkerCompactionContext, memtable: Memtable): Promise<WorkerRunResult | undefined> {

@@ -95,7 +95,7 @@ export class Memtable {
     return tree.type(handle) === ValueType.Delete ? DELETED : tree.value(handle);
   }
 
-  /** Every version in internal order, as copies a worker can take (memtable-image.ts). */
+  /** Every version in internal order, with the memory a worker reads it from (memtable-image.ts): for an immutable memtable. */
   image(): MemtableImage {
     return this.#tree.image();
   }
