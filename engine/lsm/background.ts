@@ -173,12 +173,8 @@ export class Background {
       const pool = this.#workerPool(imm.memtable.approximateBytes);
       let result: SortedRunResult | undefined;
       if (pool !== undefined && pool.hasIdleThread) {
-        const ran = await flushInWorker(this.#workerContext(pool), imm.memtable);
-        if (ran !== undefined) {
-          state.counters.workerFlushes++;
-          state.workerPriority = ran.threadPriority;
-        }
-        result = ran;
+        result = await flushInWorker(this.#workerContext(pool), imm.memtable);
+        if (result !== undefined) state.counters.workerFlushes++;
       }
       if (result === undefined) {
         const iterator = imm.memtable.iterator();
@@ -245,12 +241,8 @@ export class Background {
       const inputs = [...sources, ...overlaps];
       const pool = this.#workerPool(inputs.reduce((sum, file) => sum + file.fileBytes, 0));
       if (pool !== undefined) {
-        const ran = await compactInWorker(this.#workerContext(pool), inputs, version, compaction.outputLevel);
-        if (ran !== undefined) {
-          state.counters.workerCompactions++;
-          state.workerPriority = ran.threadPriority;
-        }
-        result = ran;
+        result = await compactInWorker(this.#workerContext(pool), inputs, version, compaction.outputLevel);
+        if (result !== undefined) state.counters.workerCompactions++;
       }
       result ??= await this.#compactInThread(inputs, version, compaction.outputLevel);
     } finally {

@@ -12,7 +12,6 @@
  *    the WAL of the oldest memtable not yet flushed.
  * 3. Once `failure` is set it stays set until the store is reopened; no later write is acknowledged.
  */
-import type { LoweredPriority } from '../vfs/thread-priority.js';
 import { ReadOnlyError } from '../util/errors.js';
 import type { Memtable } from './memtable/memtable.js';
 import type { ResolvedOptions } from './options.js';
@@ -54,8 +53,6 @@ export class StoreState {
   immutables: ImmutableMemtable[] = [];
   failure: Error | undefined;
   closing = false;
-  /** The CPU priority the last worker job's thread reported (undefined before any). */
-  workerPriority: LoweredPriority | undefined;
   readonly counters: StoreCounters = {
     writeBatches: 0,
     writeGroups: 0,

@@ -12,7 +12,6 @@
  *
  * Invariants: see state.ts. After `close()` every method throws ClosedError.
  */
-import type { LoweredPriority } from '../vfs/thread-priority.js';
 import { ClosedError, InvalidArgumentError } from '../util/errors.js';
 import { joinPath } from '../vfs/types.js';
 import { yieldToEventLoop } from '../util/yield.js';
@@ -79,11 +78,6 @@ export interface StoreStats {
   counters: StoreCounters;
   /** Set when the store failed and is read-only. */
   failure: string | undefined;
-  /**
-   * The CPU priority of the compaction worker threads, as the last worker job reported it
-   * (engine/vfs/thread-priority.ts); undefined before any job ran on a worker.
-   */
-  workerPriority: LoweredPriority | undefined;
 }
 
 export class Store {
@@ -386,7 +380,6 @@ export class Store {
       blockCache: state.blockCache ? { ...state.blockCache.stats } : undefined,
       counters: { ...state.counters },
       failure: state.failure?.message,
-      workerPriority: state.workerPriority,
     };
   }
 

@@ -1,5 +1,5 @@
 /**
- * The real file system, on node:fs. The only module in the engine that imports node:fs, with thread-priority.ts (which reads /proc/thread-self).
+ * The real file system, on node:fs. The only module in the engine that imports node:fs.
  *
  * Reads are synchronous positional reads (`readSync`): point lookups and scans never await, and a
  * pread of a block already in the OS page cache costs a few microseconds. Appends on the WAL hot path

@@ -19,7 +19,6 @@
  * 2. The result's bytes are fresh buffers owned by the result (safe to transfer).
  */
 import { compareBytes } from '../../util/bytes.js';
-import type { LoweredPriority } from '../../vfs/thread-priority.js';
 import type { ReadableFile, WritableFile } from '../../vfs/types.js';
 import type { InternalIterator } from '../iterator.js';
 import { MergingIterator } from '../iterators/merging-iterator.js';
@@ -48,8 +47,6 @@ export interface CompactionJobResult {
   files: { info: TableFileInfo; bytes: Uint8Array }[];
   entriesRead: number;
   entriesDropped: number;
-  /** Set by a worker thread (compaction-worker.ts): the CPU priority its thread runs at. */
-  threadPriority?: LoweredPriority;
 }
 
 export class OutOfFileNumbersError extends Error {

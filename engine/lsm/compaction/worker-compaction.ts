@@ -28,7 +28,6 @@ import type { CompactionJob } from './compaction-job.js';
 import type { CompactionPool } from './compaction-pool.js';
 import type { Memtable } from '../memtable/memtable.js';
 import type { SortedRunResult } from './sorted-run-writer.js';
-import type { LoweredPriority } from '../../vfs/thread-priority.js';
 
 export interface WorkerCompactionContext {
   fs: FileSystem;
@@ -57,7 +56,7 @@ export async function compactInWorker(
   inputs: readonly FileMetadata[],
   version: Version,
   outputLevel: number,
-): Promise<WorkerRunResult | undefined> {
+): Promise<SortedRunResult | undefined> {
   const { fs, dir } = context;
   const tables: CompactionJob['tables'] = [];
   let inputBytes = 0;
@@ -88,17 +87,12 @@ export async function compactInWorker(
   return runAndWrite(context, job);
 }
 
-/** A job's outcome, and the CPU priority of the worker thread that ran it (thread-priority.ts). */
-export interface WorkerRunResult extends SortedRunResult {
-  threadPriority: LoweredPriority | undefined;
-}
-
 /**
  * Flushes an immutable memtable on the pool: the main thread takes its image (memtable-image.ts: the
  * order from the tree's leaves; the slabs themselves, shared memory) and the worker builds the table from it.
  * Undefined when the worker failed.
  */
-export async function flushInWorker(context: WorkerCompactionContext, memtable: Memtable): Promise<WorkerRunResult | undefined> {
+export async function flushInWorker(context: WorkerCompactionContext, memtable: Memtable): Promise<SortedRunResult | undefined> {
   const image = memtable.image();
   // One output (a flush is never cut), and a spare.
   const outputFileNumbers = [context.newFileNumber(), context.newFileNumber()];
@@ -114,7 +108,7 @@ export async function flushInWorker(context: WorkerCompactionContext, memtable: 
   return runAndWrite(context, job);
 }
 
-async function runAndWrite(context: WorkerCompactionContext, job: CompactionJob): Promise<WorkerRunResult | undefined> {
+async function runAndWrite(context: WorkerCompactionContext, job: CompactionJob): Promise<SortedRunResult | undefined> {
   const { fs, dir } = context;
   const outputFileNumbers = job.outputFileNumbers;
   let result;
@@ -138,7 +132,7 @@ async function runAndWrite(context: WorkerCompactionContext, job: CompactionJob)
     }
     files.push(info);
   }
-  return { files, entriesRead: result.entriesRead, entriesDropped: result.entriesDropped, threadPriority: result.threadPriority };
+  return { files, entriesRead: result.entriesRead, entriesDropped: result.entriesDropped };
 }
 
 /** Whether `bytes` is the whole of an ordinary ArrayBuffer, which can be transferred without taking anything else along. */
