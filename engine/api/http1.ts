@@ -69,20 +69,38 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  * that is not part of a CRLF line end — what /[\0-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|(?<!\r)\n/
  * finds in the head's text (test/api/http1.test.ts holds the two equal). One pass over the bytes
  * before any string is made: that regex cost ~2 µs on an SDK's ~550-byte head (its lookarounds are
- * tried at every position), this loop ~0.5 µs.
+ * tried at every position), a byte loop ~560 ns on the bench's ~420-byte head, and this ~270 ns: it
+ * reads the aligned middle four bytes at a time and passes a word with no byte below 0x20 and none
+ * equal to 0x7f (bit tricks that never miss such a byte, and may flag a word that has none); the
+ * ends and every flagged word are checked byte by byte (badByte).
  */
 export function headInvalid(input: Uint8Array, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) {
-    const c = input[i]!;
-    if (c >= 0x20 && c !== 0x7f) continue;
-    if (c === 0x09) continue;
-    if (c === 0x0d && i + 1 < end && input[i + 1] === 0x0a) {
-      i++; // a CRLF line end
-      continue;
+  const base = input.byteOffset;
+  const firstWord = Math.min(end, start + ((4 - ((base + start) & 3)) & 3));
+  for (let i = start; i < firstWord; i++) if (badByte(input, i, start, end)) return true;
+  const words = (end - firstWord) >>> 2;
+  if (words > 0) {
+    const view = new Uint32Array(input.buffer, base + firstWord, words);
+    for (let k = 0; k < words; k++) {
+      const w = view[k]!;
+      const x = w ^ 0x7f7f7f7f;
+      if ((((w - 0x20202020) & ~w) | ((x - 0x01010101) & ~x)) & 0x80808080) {
+        const at = firstWord + 4 * k;
+        for (let i = at; i < at + 4; i++) if (badByte(input, i, start, end)) return true;
+      }
     }
-    return true;
   }
+  for (let i = firstWord + 4 * words; i < end; i++) if (badByte(input, i, start, end)) return true;
   return false;
+}
+
+/** Whether input[i] is what headInvalid looks for: a control other than tab, a CR without its LF, an LF without its CR. */
+function badByte(input: Uint8Array, i: number, start: number, end: number): boolean {
+  const c = input[i]!;
+  if ((c >= 0x20 && c !== 0x7f) || c === 0x09) return false;
+  if (c === 0x0d) return !(i + 1 < end && input[i + 1] === 0x0a);
+  if (c === 0x0a) return !(i > start && input[i - 1] === 0x0d);
+  return true;
 }
 /** Header names as sent → lower-case, for names already checked to be tokens (bounded). */
 const NAMES = new Map<string, string>();
