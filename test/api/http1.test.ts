@@ -137,6 +137,31 @@ describe('framing', () => {
   });
 });
 
+describe('header names', () => {
+  /** The request of post(), its header names respelled by `spell`. */
+  function spelled(spell: (name: string) => string, extra: Record<string, string> = {}): string {
+    const headers = { ...dynamoHeaders('ListTables'), Host: '127.0.0.1', 'Content-Length': '2', ...extra };
+    return `POST / HTTP/1.1\r\n${Object.entries(headers).map(([name, value]) => `${spell(name)}: ${value}`).join('\r\n')}\r\n\r\n{}`;
+  }
+
+  it('are matched whatever their case: lower (the AWS SDKs), capitalised, upper, mixed', async () => {
+    const spellings = [(n: string) => n.toLowerCase(), (n: string) => n, (n: string) => n.toUpperCase(), (n: string) => [...n].map((c, i) => (i % 2 ? c.toUpperCase() : c.toLowerCase())).join('')];
+    for (const spell of spellings) {
+      const { text } = await exchange([spelled(spell)], (t) => t.endsWith('}'));
+      expect(statuses(text)).toEqual([200]);
+      expect(text).toContain('"TableNames"');
+    }
+  });
+
+  it('fold across spellings: the first Content-Type wins however either is spelled', async () => {
+    const plain = await exchange([spelled((n) => n, { 'Content-Type': 'text/plain' })], (t) => /\r\n\r\n[\s\S]*\}$/.test(t));
+    const request = spelled((n) => n).replace('Content-Type:', 'content-type: text/plain\r\nCONTENT-TYPE:');
+    const { text } = await exchange([request], (t) => /\r\n\r\n[\s\S]*\}$/.test(t));
+    expect(statuses(text)).toEqual(statuses(plain.text));
+    expect(statuses(text)).not.toEqual([200]);
+  });
+});
+
 describe('large and held input', () => {
   it('reads one 4 MB chunk that arrives in a thousand writes (each byte copied once, not once per write)', async () => {
     const head = Object.entries({ ...dynamoHeaders('ListTables'), Host: 'h', 'Transfer-Encoding': 'chunked' })
