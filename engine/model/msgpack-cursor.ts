@@ -66,6 +66,11 @@ export class MessagePackCursor {
     if (this.position + bytes > this.end) corrupt('truncated');
   }
 
+  readUint8(): number {
+    this.need(1);
+    return this.src[this.position++]!;
+  }
+
   readUint16(): number {
     this.need(2);
     const value = (this.src[this.position]! << 8) | this.src[this.position + 1]!;
@@ -91,28 +96,21 @@ export class MessagePackCursor {
   /** A string header's byte length, or -1 when `token` does not start a string. */
   stringLength(token: number): number {
     if (token >= 0xa0 && token <= 0xbf) return token - 0xa0;
-    if (token === 0xd9) {
-      this.need(1);
-      return this.src[this.position++]!;
-    }
+    if (token === 0xd9) return this.readUint8();
     if (token === 0xda) return this.readUint16();
     if (token === 0xdb) return this.readUint32();
     return -1;
   }
 
   binaryLength(token: number): number {
-    if (token === 0xc4) {
-      this.need(1);
-      return this.src[this.position++]!;
-    }
+    if (token === 0xc4) return this.readUint8();
     if (token === 0xc5) return this.readUint16();
     if (token === 0xc6) return this.readUint32();
     return -1;
   }
 
   nextToken(): number {
-    this.need(1);
-    return this.src[this.position++]!;
+    return this.readUint8();
   }
 
   readFloat(bytes: number, scratchBytes: Uint8Array, scratch: Float32Array | Float64Array): number {
@@ -129,15 +127,13 @@ export class MessagePackCursor {
     let value: number;
     switch (token) {
       case 0xcc:
-        this.need(1);
-        return this.src[this.position++]!;
+        return this.readUint8();
       case 0xcd:
         return this.readUint16();
       case 0xce:
         return this.readUint32();
       case 0xd0:
-        this.need(1);
-        return (this.src[this.position++]! << 24) >> 24;
+        return (this.readUint8() << 24) >> 24;
       case 0xd1:
         return (this.readUint16() << 16) >> 16;
       case 0xd2:

@@ -29,3 +29,12 @@ export function sharedInt32s(length: number): Int32Array<SharedArrayBuffer> {
 export function sharedFloat64s(length: number): Float64Array<SharedArrayBuffer> {
   return new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT));
 }
+
+/** A shared copy of `from`, `length` elements long (length >= from.length): for arrays that grow by doubling. */
+export function sharedGrown(from: Float64Array, length: number): Float64Array;
+export function sharedGrown(from: Int32Array, length: number): Int32Array;
+export function sharedGrown(from: Float64Array | Int32Array, length: number): Float64Array | Int32Array {
+  const to = from instanceof Float64Array ? sharedFloat64s(length) : sharedInt32s(length);
+  to.set(from);
+  return to;
+}

@@ -19,7 +19,7 @@ export class FileData {
   length: number;
 
   constructor(initial?: Uint8Array) {
-    this.bytes = sharedBytes(initial ? Math.max(initial.length, 1) : 256);
+    this.bytes = sharedBytes(initial ? initial.length : 256);
     if (initial) this.bytes.set(initial);
     this.length = initial ? initial.length : 0;
   }

@@ -44,7 +44,7 @@ import { hash32 } from '../../util/hash.js';
 import { ValueType } from '../internal-key.js';
 import { KeySlab, keyLengthOf, prefixOf } from './key-slab.js';
 import type { MemtableImage } from './memtable-image.js';
-import { sharedFloat64s } from '../../util/shared-memory.js';
+import { sharedFloat64s, sharedGrown } from '../../util/shared-memory.js';
 import { PointIndex, type KeyMatcher } from './point-index.js';
 import { ValueSlab } from './value-slab.js';
 
@@ -133,8 +133,8 @@ export class BTree implements KeyMatcher {
     const handle = 2 * n + type;
     const keyReference = this.#keySlab.append(key);
     if (n === this.#keyReferences.length) {
-      this.#keyReferences = grownFloat64s(this.#keyReferences);
-      this.#sequences = grownFloat64s(this.#sequences);
+      this.#keyReferences = sharedGrown(this.#keyReferences, 2 * n);
+      this.#sequences = sharedGrown(this.#sequences, 2 * n);
     }
     this.#keyReferences[n] = keyReference;
     this.#sequences[n] = seq;
@@ -176,9 +176,13 @@ export class BTree implements KeyMatcher {
 
   /** The first entry's handle (-1 when empty); position in foundLeaf/foundSlot. */
   first(): number {
+    return this.#settle(this.#firstLeaf(), 0);
+  }
+
+  #firstLeaf(): number {
     let node = this.#root;
     for (let level = this.#depth; level > 0; level--) node = this.#arena[node + CHILDREN]!;
-    return this.#settle(node, 0);
+    return node;
   }
 
   /** The last entry's handle (-1 when empty); position in foundLeaf/foundSlot. */
@@ -233,10 +237,8 @@ export class BTree implements KeyMatcher {
   image(): MemtableImage {
     const arena = this.#arena;
     const order = new Float64Array(2 * this.#size);
-    let node = this.#root;
-    for (let level = this.#depth; level > 0; level--) node = arena[node + CHILDREN]!;
     let at = 0;
-    for (; node !== NONE; node = arena[node + NEXT]!) {
+    for (let node = this.#firstLeaf(); node !== NONE; node = arena[node + NEXT]!) {
       const count = arena[node + COUNT]!;
       for (let slot = 0; slot < count; slot++) {
         order[at] = arena[node + HANDLES + slot]!;
@@ -450,9 +452,7 @@ export class BTree implements KeyMatcher {
 
   #allocateNode(): number {
     if (this.#arenaUsed + NODE_WORDS > this.#arena.length) {
-      const grown = sharedFloat64s(this.#arena.length * 2);
-      grown.set(this.#arena);
-      this.#arena = grown;
+      this.#arena = sharedGrown(this.#arena, this.#arena.length * 2);
     }
     const node = this.#arenaUsed;
     this.#arenaUsed += NODE_WORDS;
@@ -464,9 +464,3 @@ export class BTree implements KeyMatcher {
 }
 
 assert(ValueType.Delete === 0 && ValueType.Put === 1, 'btree: handles carry the type in one bit');
-
-function grownFloat64s(from: Float64Array): Float64Array {
-  const to = sharedFloat64s(2 * from.length);
-  to.set(from);
-  return to;
-}

@@ -78,7 +78,7 @@ export class Memtable {
   add(seq: number, type: ValueType, key: Uint8Array, value: Uint8Array): void {
     assert(Number.isInteger(seq) && seq >= 0 && seq <= SEQUENCE_MAX, 'memtable: sequence out of range');
     assert(type === ValueType.Put || type === ValueType.Delete, 'memtable: bad value type');
-    this.#tree.insert(key, seq, type, value, hash32(key));
+    this.#tree.insert(key, seq, type, value);
     this.#approximateBytes += 2 * key.length + value.length + ENTRY_OVERHEAD_BYTES;
     if (seq < this.#smallestSeq) this.#smallestSeq = seq;
     if (seq > this.#largestSeq) this.#largestSeq = seq;

@@ -28,7 +28,7 @@
  */
 import { assert } from '../../util/assert.js';
 import { MEMTABLE_ARENA_CHUNK_BYTES } from '../../limits.js';
-import { sharedBytes, sharedInt32s } from '../../util/shared-memory.js';
+import { sharedBytes, sharedGrown, sharedInt32s } from '../../util/shared-memory.js';
 
 const OWN_CHUNK_BYTES_MIN = MEMTABLE_ARENA_CHUNK_BYTES / 4 + 1;
 /** chunkOf of an empty value. */
@@ -118,14 +118,8 @@ export class ValueSlab {
 
   #grow(): void {
     const capacity = this.#chunkOf.length * 2;
-    this.#chunkOf = grown(this.#chunkOf, capacity);
-    this.#offsetOf = grown(this.#offsetOf, capacity);
-    this.#lengthOf = grown(this.#lengthOf, capacity);
+    this.#chunkOf = sharedGrown(this.#chunkOf, capacity);
+    this.#offsetOf = sharedGrown(this.#offsetOf, capacity);
+    this.#lengthOf = sharedGrown(this.#lengthOf, capacity);
   }
-}
-
-function grown(from: Int32Array, capacity: number): Int32Array {
-  const to = sharedInt32s(capacity);
-  to.set(from);
-  return to;
 }
