@@ -45,7 +45,11 @@ import { ensureMaps } from './table/admission.js';
 import { describePartitions, type PartitionsDescription } from './table/describe-partitions.js';
 
 export interface DatabaseOptions {
-  /** Directory of the database; in memory when absent. */
+  /**
+   * Directory of the database. When absent (and env gives no file system) the database lives in a
+   * memory file system of its own, which nothing outlives: it then keeps no write-ahead log, since
+   * no log could ever be replayed (the store's writeAheadLog option).
+   */
   path?: string;
   /** Injected clock (a ManualClock drives TTL, status delays and capacity in tests). */
   clock?: Clock;
@@ -98,8 +102,9 @@ export class Database {
 
   static async open(options: DatabaseOptions = {}): Promise<Database> {
     const clock = options.clock ?? options.env?.clock ?? new SystemClock();
+    const privateMemory = options.env?.fs === undefined && options.path === undefined;
     const env: Env = {
-      fs: options.env?.fs ?? (options.path === undefined ? new MemoryFileSystem() : new NodeFileSystem()),
+      fs: options.env?.fs ?? (privateMemory ? new MemoryFileSystem() : new NodeFileSystem()),
       clock,
       random: options.env?.random ?? systemRandom(),
     };
@@ -107,6 +112,7 @@ export class Database {
       path: options.path ?? '/silt',
       env,
       sync: options.sync ?? 'always',
+      writeAheadLog: !privateMemory,
       ...(options.memtableBytes === undefined ? {} : { memtableBytes: options.memtableBytes }),
       ...(options.blockCacheBytes === undefined ? {} : { blockCacheBytes: options.blockCacheBytes }),
     });

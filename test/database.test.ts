@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Database } from '../engine/database.js';
 import { ManualClock } from '../engine/util/clock.js';
+import { SeededRandom } from '../engine/util/random.js';
+import { FaultFileSystem } from '../engine/vfs/fault.js';
 
 async function withTable(): Promise<Database> {
   const db = await Database.open({ clock: new ManualClock(1_700_000_000_000) });
@@ -151,5 +153,20 @@ describe('Database recovery of a dropped table', () => {
     db = await Database.open({ path: '/db', env, ttlSweepIntervalMs: 0 });
     expect(keysOfTable1()).toBe(0);
     await db.close();
+  });
+});
+
+describe('Database and the write-ahead log', () => {
+  it('keeps none in a memory file system of its own, and one on a path or a given file system', async () => {
+    const own = await Database.open();
+    const given = await Database.open({ env: { fs: new FaultFileSystem(), clock: new ManualClock(0), random: new SeededRandom(1) } });
+    for (const database of [own, given]) {
+      await database.createTable({ TableName: 'wal', KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' });
+      await database.putItem({ TableName: 'wal', Item: { id: { S: 'a' } } });
+    }
+    expect(own.store.stats().counters.walBytes).toBe(0);
+    expect(given.store.stats().counters.walBytes).toBeGreaterThan(0);
+    await own.close();
+    await given.close();
   });
 });

@@ -14,6 +14,13 @@ export interface StoreOptions {
   path: string;
   /** 'always' (default): a write resolves only after its WAL batch is fdatasync'ed. 'none': after the OS has it. */
   sync?: SyncMode;
+  /**
+   * Log writes ahead (default true). false: a write goes to the memtable only, and `sync` has
+   * nothing to do. A crash then loses every write not yet flushed to a table; a clean close flushes
+   * first, so it loses nothing. For a store whose files cannot outlive its process (the Database's
+   * own in-memory file system), where no log could ever be replayed (RocksDB's disableWAL).
+   */
+  writeAheadLog?: boolean;
   /** File system, clock and randomness. Default: the real ones (`nodeEnv()`), or memory when `inMemory`. */
   env?: Env;
   /** Shorthand for `env: memoryEnv()`. */
@@ -53,6 +60,7 @@ export interface StoreOptions {
 export interface ResolvedOptions {
   readonly path: string;
   readonly sync: SyncMode;
+  readonly writeAheadLog: boolean;
   readonly env: Env;
   readonly createIfMissing: boolean;
   readonly salvage: boolean;
@@ -118,6 +126,7 @@ export function resolveOptions(options: StoreOptions): ResolvedOptions {
   return {
     path: options.path,
     sync: oneOf('sync', options.sync, ['always', 'none'], 'always'),
+    writeAheadLog: flag('writeAheadLog', options.writeAheadLog, true),
     env: environment(options.env, flag('inMemory', options.inMemory, false)),
     createIfMissing: flag('createIfMissing', options.createIfMissing, true),
     salvage: flag('salvage', options.salvage, false),

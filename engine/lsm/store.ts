@@ -383,7 +383,11 @@ export class Store {
     };
   }
 
-  /** Waits for queued writes and running background jobs, syncs the WAL, and releases the directory. */
+  /**
+   * Waits for queued writes and running background jobs, syncs the WAL, and releases the directory.
+   * Without a WAL (options.writeAheadLog false) it flushes the memtables first: a clean close keeps
+   * every acknowledged write.
+   */
   close(): Promise<void> {
     this.#closing ??= this.#close();
     return this.#closing;
@@ -392,18 +396,32 @@ export class Store {
   async #close(): Promise<void> {
     const state = this.state;
     await this.writePath.drain();
-    this.#closed = true;
-    state.closing = true;
-    await this.background.idle();
-    await this.background.closeWorkers();
+    // No new write can come: every public call refuses once close() has begun.
+    const flushed = state.options.writeAheadLog ? undefined : this.#flushForClose();
     try {
-      if (state.failure === undefined) await state.wal.sync();
-      await state.wal.close();
+      await flushed;
     } finally {
-      await state.tables.closeAll();
-      await state.versions.close();
-      await this.lock.release();
+      this.#closed = true;
+      state.closing = true;
+      await this.background.idle();
+      await this.background.closeWorkers();
+      try {
+        if (state.failure === undefined) await state.wal.sync();
+        await state.wal.close();
+      } finally {
+        await state.tables.closeAll();
+        await state.versions.close();
+        await this.lock.release();
+      }
     }
+  }
+
+  /** Without a WAL, the memtables are the only copy of their writes: close flushes them first. */
+  async #flushForClose(): Promise<void> {
+    const state = this.state;
+    if (state.failure !== undefined || (state.mem.entryCount === 0 && state.immutables.length === 0)) return;
+    await this.writePath.seal();
+    await this.background.flushNow();
   }
 
   #requireOpen(): void {

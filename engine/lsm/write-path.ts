@@ -13,8 +13,12 @@
  * 3. A group is applied to the memtable and `lastSequence` published with no await in between, so
  *    readers see whole batches only.
  *
- * A write that finds the path idle with sync 'none' and no stall due commits at once, synchronously
- * (#commitNow): the same steps as a group of one, without the loop's promises.
+ * A write that finds the path idle with sync 'none' (or no WAL) and no stall due commits at once,
+ * synchronously (#commitNow): the same steps as a group of one, without the loop's promises.
+ *
+ * Without a WAL (options.writeAheadLog false) a group skips the append and the sync; each memtable
+ * still gets its log file, which stays empty past its header, so log numbering, recovery and file
+ * retirement are as with one.
  *
  * Stalls: while L0 has >= l0SlowdownFiles, each group first yields once to the event loop so the
  * background merge gets the thread; at IMMUTABLE_MEMTABLES_MAX unflushed memtables or l0StopFiles,
@@ -83,7 +87,8 @@ export class WritePath {
 
   /** Queues a validated batch; resolves when it is committed. */
   submit(ops: readonly WriteOp[], bytes: number): Promise<void> {
-    if (!this.#committing && this.#queue.length === 0 && this.state.options.sync === 'none' && this.#roomNow()) {
+    const options = this.state.options;
+    if (!this.#committing && this.#queue.length === 0 && (options.sync === 'none' || !options.writeAheadLog) && this.#roomNow()) {
       try {
         this.#commitNow(ops, bytes);
       } catch (error) {
@@ -174,50 +179,65 @@ export class WritePath {
         continue;
       }
       const group = this.#takeGroup();
-      const payloads: Uint8Array[] = [];
-      let sequence = state.lastSequence;
-      // Encoded into one reused buffer (views stay valid until addRecordsSync has copied them).
-      let groupBytes = 0;
-      for (const pending of group) groupBytes += pending.bytes;
-      const scratch = this.#encodeScratch(groupBytes);
-      let offset = 0;
-      for (const pending of group) {
-        const end = encodeWriteBatchInto(scratch, offset, sequence + 1, pending.ops);
-        payloads.push(scratch.subarray(offset, end));
-        offset = end;
-        sequence += pending.ops.length;
-      }
-      try {
-        state.wal.addRecordsSync(RecordType.WriteBatch, payloads);
-        if (state.options.sync === 'always') {
-          await state.wal.sync();
-          state.counters.walSyncs++;
+      if (state.options.writeAheadLog) {
+        try {
+          await this.#log(group);
+        } catch (error) {
+          state.fail(error);
+          for (const pending of group) pending.reject(error);
+          this.#rejectQueued(error);
+          return;
         }
-      } catch (error) {
-        state.fail(error);
-        for (const pending of group) pending.reject(error);
-        this.#rejectQueued(error);
-        return;
       }
       this.#apply(group);
       for (const pending of group) pending.resolve();
     }
   }
 
+  /** Appends a group to the WAL as consecutive batches, and syncs it with sync 'always'. */
+  async #log(group: readonly PendingWrite[]): Promise<void> {
+    const state = this.state;
+    const payloads: Uint8Array[] = [];
+    let sequence = state.lastSequence;
+    // Encoded into one reused buffer (views stay valid until addRecordsSync has copied them).
+    let groupBytes = 0;
+    for (const pending of group) groupBytes += pending.bytes;
+    const scratch = this.#encodeScratch(groupBytes);
+    let offset = 0;
+    for (const pending of group) {
+      const end = encodeWriteBatchInto(scratch, offset, sequence + 1, pending.ops);
+      payloads.push(scratch.subarray(offset, end));
+      offset = end;
+      sequence += pending.ops.length;
+    }
+    state.wal.addRecordsSync(RecordType.WriteBatch, payloads);
+    state.counters.walBytes += groupBytes;
+    if (state.options.sync === 'always') {
+      await state.wal.sync();
+      state.counters.walSyncs++;
+    }
+  }
+
   /**
-   * The fast path of a write arriving at an idle write path with sync 'none': its group would be
-   * itself alone and nothing awaits between its append and its apply, so it commits right here —
-   * the loop's steps for a group of one, without its promises (a serial put's largest overhead).
+   * The fast path of a write arriving at an idle write path with sync 'none' (or no WAL): its group
+   * would be itself alone and nothing awaits between its append and its apply, so it commits right
+   * here — the loop's steps for a group of one, without its promises (a serial put's largest overhead).
    */
   #commitNow(ops: readonly WriteOp[], bytes: number): void {
     const state = this.state;
     state.requireWritable();
-    const scratch = this.#encodeScratch(bytes);
-    const end = encodeWriteBatchInto(scratch, 0, state.lastSequence + 1, ops);
+    let record: Uint8Array | undefined;
+    if (state.options.writeAheadLog) {
+      const scratch = this.#encodeScratch(bytes);
+      record = scratch.subarray(0, encodeWriteBatchInto(scratch, 0, state.lastSequence + 1, ops));
+    }
     try {
-      state.wal.addRecordsSync(RecordType.WriteBatch, [scratch.subarray(0, end)]);
+      if (record !== undefined) {
+        state.wal.addRecordsSync(RecordType.WriteBatch, [record]);
+        state.counters.walBytes += bytes;
+      }
       // After the append the batch is in the log: failing to apply it now fails the store, as in the loop.
-      this.#apply([{ ops, bytes }]);
+      this.#apply([{ ops }]);
     } catch (error) {
       state.fail(error);
       throw error;
@@ -245,13 +265,11 @@ export class WritePath {
   }
 
   /** Applies a durable group to the memtable and publishes it (no await: invariant 3). */
-  #apply(group: readonly { readonly ops: readonly WriteOp[]; readonly bytes: number }[]): void {
+  #apply(group: readonly { readonly ops: readonly WriteOp[] }[]): void {
     const state = this.state;
     const mem = state.mem;
     let sequence = state.lastSequence;
-    let bytes = 0;
     for (const pending of group) {
-      bytes += pending.bytes;
       for (const op of pending.ops) {
         sequence++;
         // The memtable copies: the caller may reuse its buffers once the promise resolves.
@@ -263,7 +281,6 @@ export class WritePath {
     state.versions.lastSequence = sequence;
     state.counters.writeBatches += group.length;
     state.counters.writeGroups++;
-    state.counters.walBytes += bytes;
   }
 
   #takeGroup(): PendingWrite[] {

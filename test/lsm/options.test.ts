@@ -18,6 +18,7 @@ describe('resolveOptions defaults', () => {
     expect(resolved).toMatchObject({
       path: '/db',
       sync: 'always',
+      writeAheadLog: true,
       createIfMissing: true,
       salvage: false,
       memtableBytes: limits.MEMTABLE_BYTES_DEFAULT,
@@ -100,6 +101,7 @@ describe('resolveOptions rejections', () => {
     ['compactionThreads above the bound', { compactionThreads: limits.COMPACTION_THREADS_MAX + 1 }],
     ['compactionThreads fractional', { compactionThreads: 1.5 }],
     ['inMemory not a boolean', { inMemory: 'yes' }],
+    ['writeAheadLog not a boolean', { writeAheadLog: 'false' }],
   ];
   for (const [name, options] of cases) {
     it(`rejects ${name}`, () => {
