@@ -7,7 +7,8 @@
  * node:http server that only answers canned JSON already spends ~15 µs of CPU per request
  * (IncomingMessage/ServerResponse streams, header objects and validation, a writev per response),
  * half of the whole budget issue 5 sets for Silt (≤ ⅓ of dynalite's ~60 µs). Here a request costs
- * one latin1 slice of the head, one split, one body slice and one `socket.write`.
+ * one latin1 slice of the head, one split, one body slice and one `socket.write`, made with the
+ * other answers of the same event-loop turn (deferred-writes.ts).
  *
  * What it implements (RFC 9112, the parts clients use): request line and header parsing with
  * token/field-value checks; duplicate headers folded as node:http does (a fixed set keeps the
@@ -28,6 +29,7 @@
 import type { Socket } from 'node:net';
 import { STATUS_CODES } from 'node:http';
 import { HTTP_HEAD_BYTES_MAX, REQUEST_BODY_BYTES_MAX } from '../limits.js';
+import { flushWrites, queueWrite } from './deferred-writes.js';
 
 export interface Http1Request {
   method: string;
@@ -204,6 +206,7 @@ export class Http1Connection {
   }
 
   destroy(): void {
+    flushWrites();
     this.socket.destroy();
   }
 
@@ -371,7 +374,7 @@ export class Http1Connection {
   }
 
   #continue(headers: Record<string, string>): void {
-    if (headers['expect']?.toLowerCase() === '100-continue') this.socket.write(CONTINUE);
+    if (headers['expect']?.toLowerCase() === '100-continue') queueWrite(this.socket, CONTINUE);
   }
 
   #dispatch(body: Uint8Array): boolean {
@@ -437,15 +440,11 @@ export class Http1Connection {
 
   #write(head: string, body: Uint8Array | undefined): void {
     if (this.socket.destroyed) return;
-    if (body === undefined || body.length === 0) {
-      this.socket.write(head, 'latin1');
-      return;
-    }
     const headBytes = head.length; // latin1: one byte per character
-    const out = Buffer.allocUnsafe(headBytes + body.length);
+    const out = Buffer.allocUnsafe(headBytes + (body?.length ?? 0));
     out.write(head, 0, headBytes, 'latin1');
-    out.set(body, headBytes);
-    this.socket.write(out);
+    if (body !== undefined) out.set(body, headBytes);
+    queueWrite(this.socket, out);
   }
 
   /** Finish writing, then close; nothing more is read. */
@@ -453,6 +452,7 @@ export class Http1Connection {
     this.#phase = 'closed';
     this.#input = Buffer.alloc(0);
     this.#held = [];
+    flushWrites();
     this.socket.end();
     // Unread input would otherwise keep the socket half-open; the peer sees a clean close.
     this.socket.once('finish', () => this.socket.destroy());

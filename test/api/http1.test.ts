@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import * as net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { headInvalid } from '../../engine/api/http1.js';
+import { headInvalid, Http1Connection } from '../../engine/api/http1.js';
 import { HTTP_HEAD_BYTES_MAX } from '../../engine/limits.js';
 import { dynamoHeaders, gateDescribeLimits, serveDatabase, type Served } from './helpers.js';
 
@@ -128,6 +128,55 @@ describe('framing', () => {
     expect(closed).toBe(true);
     expect(statuses(text)).toEqual([200]);
     expect(text).toContain('Connection: close');
+  });
+
+  it("a pipelined request's 100 Continue comes after the previous response, not before", async () => {
+    const body = '{}';
+    const second = post(body, { Expect: '100-continue' }).slice(0, -body.length);
+    const socket = net.connect(port, '127.0.0.1');
+    let all = '';
+    const answer = await new Promise<string>((resolve, reject) => {
+      socket.on('error', reject);
+      socket.on('data', (data) => {
+        all += data.toString('latin1');
+        const seen = statuses(all);
+        // A 100 before any 200 is the wrong order: stop there, the expectation below fails.
+        if (seen[0] === 100) resolve(all);
+        if (all.endsWith('HTTP/1.1 100 Continue\r\n\r\n')) socket.write(body);
+        if (seen.filter((status) => status === 200).length === 2 && all.endsWith('}')) resolve(all);
+      });
+      socket.on('connect', () => socket.write(post(body) + second));
+    });
+    socket.destroy();
+    expect(statuses(answer)).toEqual([200, 100, 200]);
+  });
+
+  it('a connection destroyed right after its answer is queued still sends the answer first', async () => {
+    // The server's shutdown closes idle connections (closeIfIdle): one that has just been answered
+    // is idle while its answer waits in deferred-writes.ts's queue.
+    const server = net.createServer((socket) => {
+      const connection: Http1Connection = new Http1Connection(
+        socket,
+        {
+          request: () => Promise.resolve({ statusCode: 200, headers: { 'Content-Length': '2' }, body: Buffer.from('{}') }),
+          tooLarge: () => ({}),
+          closing: () => false,
+          gone: () => undefined,
+          began: () => undefined,
+          ended: () => queueMicrotask(() => connection.closeIfIdle()),
+        },
+        () => 0,
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { text, closed } = await exchange([post('{}')], undefined, (server.address() as net.AddressInfo).port);
+      expect(closed).toBe(true);
+      expect(statuses(text)).toEqual([200]);
+      expect(text.endsWith('\r\n\r\n{}')).toBe(true);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('folds duplicate headers as node:http does: the first Content-Type wins', async () => {
