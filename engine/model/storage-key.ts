@@ -17,7 +17,7 @@
  * Pure and synchronous. Encoders allocate exactly one buffer.
  */
 import { SCAN_TOTAL_SEGMENTS_MAX } from '../limits.js';
-import { assert } from '../util/assert.js';
+import { assert, assertionFailed } from '../util/assert.js';
 import { readUint32BE, writeUint32BE } from '../util/bytes.js';
 import { CorruptionError } from '../util/errors.js';
 import { hash32, hash32Range } from '../util/hash.js';
@@ -38,8 +38,8 @@ const HASH_SPACE = 2 ** 32;
 
 function checkIds(tableId: number, indexId: number): void {
   // The messages are built only on failure (a template literal argument is evaluated every call).
-  if (!(Number.isInteger(tableId) && tableId >= 0 && tableId <= TABLE_ID_MAX)) assert(false, `tableId out of range: ${tableId}`);
-  if (!(Number.isInteger(indexId) && indexId >= 0 && indexId <= INDEX_ID_MAX)) assert(false, `indexId out of range: ${indexId}`);
+  if (!(Number.isInteger(tableId) && tableId >= 0 && tableId <= TABLE_ID_MAX)) assertionFailed(`tableId out of range: ${tableId}`);
+  if (!(Number.isInteger(indexId) && indexId >= 0 && indexId <= INDEX_ID_MAX)) assertionFailed(`indexId out of range: ${indexId}`);
 }
 
 function writeIds(out: Uint8Array, tableId: number, indexId: number): void {

@@ -6,8 +6,19 @@ export class AssertionError extends Error {
   override readonly name = 'AssertionError';
 }
 
+/** A check with a fixed message. For a message built from values, see assertionFailed. */
 export function assert(condition: unknown, message = 'assertion failed'): asserts condition {
   if (!condition) throw new AssertionError(message);
+}
+
+/**
+ * Throws AssertionError: for a check whose message is built from values, written
+ * `if (!ok) assertionFailed(\`… ${value}\`)`. As assert's argument a template literal is built
+ * on every call, holds or not: two number-to-string conversions and a concatenation per write on
+ * the hottest paths (lastSequence's setter, L0's file count), and garbage for the collector.
+ */
+export function assertionFailed(message: string): never {
+  throw new AssertionError(message);
 }
 
 export function unreachable(value: never, message = 'unreachable'): never {

@@ -3,7 +3,7 @@
  * formats. Decoding is bounds-checked: a truncated or overlong varint returns a failure value rather
  * than reading past the end, so callers can report corruption.
  */
-import { assert } from './assert.js';
+import { assertionFailed } from './assert.js';
 
 export const VARINT_MAX_BYTES = 8; // ceil(53 / 7)
 
@@ -18,7 +18,7 @@ export function varintLength(value: number): number {
 
 /** Writes `value` at `offset`; returns the offset after it. The caller guarantees room. */
 export function writeVarint(out: Uint8Array, offset: number, value: number): number {
-  assert(Number.isSafeInteger(value) && value >= 0, `varint out of range: ${value}`);
+  if (!(Number.isSafeInteger(value) && value >= 0)) assertionFailed(`varint out of range: ${value}`);
   while (value >= 0x80) {
     out[offset++] = (value & 0x7f) | 0x80;
     value = Math.floor(value / 128);

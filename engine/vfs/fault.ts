@@ -41,7 +41,7 @@
  * mutating operation but no read.
  */
 import { FAULT_OPERATION_LOG_ENTRIES_MAX } from '../limits.js';
-import { assert } from '../util/assert.js';
+import { assert, assertionFailed } from '../util/assert.js';
 import { IOError, LockedError, NotFoundError } from '../util/errors.js';
 import { SeededRandom, type Random } from '../util/random.js';
 import { FileData, MemoryFileSystem, normalizePath } from './memory.js';
@@ -218,7 +218,7 @@ export class FaultFileSystem implements FileSystem {
 
   /** Requires n >= operationCount. Operations 1..n take effect; everything after throws. */
   crashAfter(n: number): void {
-    assert(Number.isInteger(n) && n >= this.#tracker.operationCount, `cannot crash after operation ${n}`);
+    if (!(Number.isInteger(n) && n >= this.#tracker.operationCount)) assertionFailed(`cannot crash after operation ${n}`);
     this.#tracker.crashAt = n;
     if (n === this.#tracker.operationCount) this.#tracker.crashed = true;
   }

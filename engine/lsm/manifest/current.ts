@@ -13,7 +13,7 @@
  *    guess (a wrong manifest would silently roll the store back or forward).
  * 2. CURRENT is replaced only by rename, never rewritten in place.
  */
-import { assert } from '../../util/assert.js';
+import { assertionFailed } from '../../util/assert.js';
 import { fromUtf8, utf8 } from '../../util/bytes.js';
 import { crc32c, maskCrc } from '../../util/crc32c.js';
 import { CorruptionError, NotFoundError } from '../../util/errors.js';
@@ -57,7 +57,7 @@ export function decodeCurrent(data: Uint8Array): number {
  * `*.tmp` file may be left behind; the store deletes such garbage at open.
  */
 export async function writeCurrent(fs: FileSystem, dir: string, manifestFileNumber: number): Promise<void> {
-  assert(Number.isSafeInteger(manifestFileNumber) && manifestFileNumber > 0, `manifest number ${manifestFileNumber}`);
+  if (!(Number.isSafeInteger(manifestFileNumber) && manifestFileNumber > 0)) assertionFailed(`manifest number ${manifestFileNumber}`);
   const tempPath = joinPath(dir, tempFileName(manifestFileNumber));
   const file = await fs.createWritable(tempPath);
   await file.append(encodeCurrent(manifestFileNumber));

@@ -20,7 +20,7 @@
  *    two different names never map to the same file.
  */
 import { FILE_NUMBER_MAX } from '../../limits.js';
-import { assert } from '../../util/assert.js';
+import { assertionFailed } from '../../util/assert.js';
 
 export type FileKind = 'wal' | 'table' | 'manifest' | 'temp' | 'current' | 'lock';
 
@@ -36,7 +36,7 @@ export const MANIFEST_PREFIX = 'MANIFEST-';
 const NUMBER_DIGITS_MIN = 6;
 
 function formatNumber(fileNumber: number): string {
-  assert(Number.isSafeInteger(fileNumber) && fileNumber >= 0 && fileNumber <= FILE_NUMBER_MAX, `file number out of range: ${fileNumber}`);
+  if (!(Number.isSafeInteger(fileNumber) && fileNumber >= 0 && fileNumber <= FILE_NUMBER_MAX)) assertionFailed(`file number out of range: ${fileNumber}`);
   return String(fileNumber).padStart(NUMBER_DIGITS_MIN, '0');
 }
 

@@ -23,7 +23,7 @@
  *    equals edit for every valid edit.
  */
 import { LEVEL_COUNT, SEQUENCE_MAX, STORE_KEY_BYTES_MAX } from '../../limits.js';
-import { assert } from '../../util/assert.js';
+import { assert, assertionFailed } from '../../util/assert.js';
 import { CorruptionError } from '../../util/errors.js';
 import { readVarint, varintLength, writeVarint, type VarintResult } from '../../util/varint.js';
 import { compareInternalKeys, seqOf, TRAILER_BYTES } from '../internal-key.js';
@@ -117,7 +117,7 @@ function editProblem(edit: VersionEdit): string | undefined {
 /** Encodes `edit`; requires a well-formed edit (asserted: a malformed one is a bug in the caller). */
 export function encodeVersionEdit(edit: VersionEdit): Uint8Array {
   const problem = editProblem(edit);
-  assert(problem === undefined, `encodeVersionEdit: ${problem}`);
+  if (problem !== undefined) assertionFailed(`encodeVersionEdit: ${problem}`);
   const deleted = edit.deletedFiles ?? [];
   const added = edit.addedFiles ?? [];
 

@@ -24,7 +24,7 @@
  * 5. A live version is one with a reference; `current` always holds one (the set's own).
  */
 import { LEVEL_COUNT, MANIFEST_BYTES_MAX, SEQUENCE_MAX } from '../../limits.js';
-import { assert } from '../../util/assert.js';
+import { assert, assertionFailed } from '../../util/assert.js';
 import { ClosedError, CorruptionError, IOError, InvalidArgumentError, NotFoundError, ReadOnlyError } from '../../util/errors.js';
 import { joinPath, type FileSystem } from '../../vfs/types.js';
 import { RecordType } from '../wal/format.js';
@@ -120,8 +120,8 @@ export class VersionSet {
 
   /** Sequence numbers never go backwards (asserted). */
   set lastSequence(value: number) {
-    assert(Number.isSafeInteger(value) && value <= SEQUENCE_MAX, `lastSequence ${value} out of range`);
-    assert(value >= this.#lastSequence, `lastSequence going backwards: ${this.#lastSequence} → ${value}`);
+    if (!(Number.isSafeInteger(value) && value <= SEQUENCE_MAX)) assertionFailed(`lastSequence ${value} out of range`);
+    if (value < this.#lastSequence) assertionFailed(`lastSequence going backwards: ${this.#lastSequence} → ${value}`);
     this.#lastSequence = value;
   }
 
@@ -192,15 +192,15 @@ export class VersionSet {
     if (edit.lastSequence !== undefined) this.lastSequence = Math.max(this.#lastSequence, edit.lastSequence);
     assert(edit.nextFileNumber === undefined || edit.nextFileNumber <= this.#nextFileNumber, 'edits cannot allocate file numbers');
     const logNumber = edit.logNumber ?? this.#logNumber;
-    assert(logNumber >= this.#logNumber, `logNumber going backwards: ${this.#logNumber} → ${logNumber}`);
-    assert(logNumber < this.#nextFileNumber, `logNumber ${logNumber} was never allocated`);
+    if (logNumber < this.#logNumber) assertionFailed(`logNumber going backwards: ${this.#logNumber} → ${logNumber}`);
+    if (logNumber >= this.#nextFileNumber) assertionFailed(`logNumber ${logNumber} was never allocated`);
 
     const rotate = writer.size >= this.#rotateAtBytes;
     // A rotation's manifest number is allocated before nextFileNumber is recorded, so it is covered.
     const newManifestNumber = rotate ? this.newFileNumber() : 0;
     const filled: VersionEdit = { ...edit, logNumber, nextFileNumber: this.#nextFileNumber, lastSequence: this.#lastSequence };
     const applied = applyEdit(this.#current, filled);
-    assert(!('problem' in applied), `logAndApply: edit does not fit the current version: ${'problem' in applied ? applied.problem : ''}`);
+    if ('problem' in applied) assertionFailed(`logAndApply: edit does not fit the current version: ${'problem' in applied ? applied.problem : ''}`);
     const version = this.#newVersion(applied.levels);
     const payload = rotate ? undefined : encodeVersionEdit(filled);
     try {

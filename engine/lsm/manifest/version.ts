@@ -17,7 +17,7 @@
  * 5. Once the reference count has dropped to zero the version is dead and must not be ref'd again.
  */
 import { LEVEL_COUNT } from '../../limits.js';
-import { assert, invariants } from '../../util/assert.js';
+import { assert, assertionFailed, invariants } from '../../util/assert.js';
 import { compareByteRanges } from '../../util/bytes.js';
 import { compareInternalKeys, TRAILER_BYTES } from '../internal-key.js';
 import type { FileMetadata, VersionEdit } from './version-edit.js';
@@ -73,13 +73,13 @@ export class Version {
    * called once, when the reference count returns to zero.
    */
   constructor(levels: readonly (readonly FileMetadata[])[], onUnreferenced?: (version: Version) => void) {
-    assert(levels.length === LEVEL_COUNT, `a version has ${LEVEL_COUNT} levels`);
+    if (levels.length !== LEVEL_COUNT) assertionFailed(`a version has ${LEVEL_COUNT} levels`);
     this.levels = levels;
     this.#levelBytes = levels.map((files) => files.reduce((sum, file) => sum + file.fileBytes, 0));
     this.#onUnreferenced = onUnreferenced;
     if (invariants.enabled) {
       const problem = levelsProblem(levels);
-      assert(problem === undefined, `version invariant: ${problem}`);
+      if (problem !== undefined) assertionFailed(`version invariant: ${problem}`);
       let count = 0;
       for (const files of levels) count += files.length;
       assert(this.fileNumbers().size === count, 'version invariant: a file number appears twice');
@@ -96,7 +96,7 @@ export class Version {
 
   levelBytes(level: number): number {
     const bytes = this.#levelBytes[level];
-    assert(bytes !== undefined, `level ${level} out of range`);
+    if (bytes === undefined) assertionFailed(`level ${level} out of range`);
     return bytes;
   }
 
@@ -179,7 +179,7 @@ export class Version {
 
   #level(level: number): readonly FileMetadata[] {
     const files = this.levels[level];
-    assert(files !== undefined, `level ${level} out of range`);
+    if (files === undefined) assertionFailed(`level ${level} out of range`);
     return files;
   }
 }

@@ -19,7 +19,7 @@
  * On a failed finish() the caller closes and removes the file.
  */
 import { COMPRESSION_MIN_SAVING_FRACTION, SEQUENCE_MAX } from '../../limits.js';
-import { assert } from '../../util/assert.js';
+import { assert, assertionFailed } from '../../util/assert.js';
 import { compareByteRanges } from '../../util/bytes.js';
 import { writeVarint } from '../../util/varint.js';
 import type { WritableFile } from '../../vfs/types.js';
@@ -118,8 +118,8 @@ export class TableBuilder {
 
   add(userKey: Uint8Array, seq: number, type: ValueType, value: Uint8Array): void {
     assert(!this.#finished, 'add after finish');
-    assert(Number.isSafeInteger(seq) && seq >= 0 && seq <= SEQUENCE_MAX, `sequence out of range: ${seq}`);
-    assert(isValueType(type), `bad value type ${String(type)}`);
+    if (!(Number.isSafeInteger(seq) && seq >= 0 && seq <= SEQUENCE_MAX)) assertionFailed(`sequence out of range: ${seq}`);
+    if (!isValueType(type)) assertionFailed(`bad value type ${String(type)}`);
     const keyLength = userKey.length + TRAILER_BYTES;
     if (this.#key.length < keyLength) this.#key = new Uint8Array(Math.max(keyLength, this.#key.length * 2));
     const key = this.#key;

@@ -17,7 +17,7 @@
  * 3. No record's payload is larger than WRITE_BATCH_BYTES_MAX.
  */
 import { WRITE_BATCH_BYTES_MAX } from '../../limits.js';
-import { assert } from '../../util/assert.js';
+import { assertionFailed } from '../../util/assert.js';
 import { writeUint32LE, writeUint64LE } from '../../util/bytes.js';
 import { crc32c, maskCrc } from '../../util/crc32c.js';
 
@@ -57,7 +57,7 @@ export const LOG_FORMAT_VERSION = 1;
 export const FILE_HEADER_PAYLOAD_BYTES = 15;
 
 export function encodeFileHeaderPayload(kind: LogKind, fileNumber: number): Uint8Array {
-  assert(Number.isSafeInteger(fileNumber) && fileNumber >= 0, `file number out of range: ${fileNumber}`);
+  if (!(Number.isSafeInteger(fileNumber) && fileNumber >= 0)) assertionFailed(`file number out of range: ${fileNumber}`);
   const out = new Uint8Array(FILE_HEADER_PAYLOAD_BYTES);
   out.set(FILE_HEADER_MAGIC, 0);
   out[4] = LOG_FORMAT_VERSION & 0xff;
@@ -69,7 +69,7 @@ export function encodeFileHeaderPayload(kind: LogKind, fileNumber: number): Uint
 
 /** The per-file checksum seed: crc32c of the file number as 8 bytes little-endian. */
 export function logFileSeed(fileNumber: number): number {
-  assert(Number.isSafeInteger(fileNumber) && fileNumber >= 0, `file number out of range: ${fileNumber}`);
+  if (!(Number.isSafeInteger(fileNumber) && fileNumber >= 0)) assertionFailed(`file number out of range: ${fileNumber}`);
   const bytes = new Uint8Array(8);
   writeUint64LE(bytes, 0, fileNumber);
   return crc32c(bytes, 0);
@@ -100,7 +100,7 @@ export class LogChecksums {
   /** Masked CRC of type ‖ buffer[start, end). */
   payloadCrc(type: RecordType, buffer: Uint8Array, start: number, end: number): number {
     const typeSeed = this.#typeSeeds[type];
-    assert(typeSeed !== undefined, `no seed for record type ${type}`);
+    if (typeSeed === undefined) assertionFailed(`no seed for record type ${type}`);
     return maskCrc(crc32c(buffer.subarray(start, end), typeSeed));
   }
 

@@ -14,7 +14,7 @@
  *    or worse, lost behind it).
  * 4. Durability is `sync()`'s business alone; appends only hand bytes to the file system.
  */
-import { assert } from '../../util/assert.js';
+import { assert, assertionFailed } from '../../util/assert.js';
 import { ClosedError, InvalidArgumentError, IOError } from '../../util/errors.js';
 import type { WritableFile } from '../../vfs/types.js';
 import {
@@ -56,7 +56,7 @@ export class LogWriter {
   async start(kind: LogKind): Promise<void> {
     this.#checkWritable();
     assert(this.#dataType === undefined, 'log writer started twice');
-    assert(this.#file.size === 0, `log file header must be the first bytes of ${this.#file.path}`);
+    if (this.#file.size !== 0) assertionFailed(`log file header must be the first bytes of ${this.#file.path}`);
     const payload = encodeFileHeaderPayload(kind, this.fileNumber);
     const framed = this.#frame(RecordType.FileHeader, [payload], LOG_HEADER_BYTES + payload.length);
     await this.#appendAsync(framed);
@@ -124,8 +124,8 @@ export class LogWriter {
   }
 
   #checkDataType(type: RecordType): void {
-    assert(this.#dataType !== undefined, `log file ${this.fileNumber}: start() must write the header first`);
-    assert(type === this.#dataType, `log file ${this.fileNumber} holds records of type ${this.#dataType}, not ${type}`);
+    if (this.#dataType === undefined) assertionFailed(`log file ${this.fileNumber}: start() must write the header first`);
+    if (type !== this.#dataType) assertionFailed(`log file ${this.fileNumber} holds records of type ${this.#dataType}, not ${type}`);
   }
 
   /** Total framed size; validates every payload first so that a rejected call writes nothing. */
