@@ -224,6 +224,22 @@ export class Store {
     }
   }
 
+  /**
+   * Commits the operations here and now, as write() would, when that needs no wait — the write path
+   * is idle, a commit needs no sync (sync 'none', or no WAL) and no stall is due — and returns true.
+   * Returns false, having done nothing, when the write would have to queue: call write() then.
+   * Throws what write() would reject with. (The table layer's write coordinator needs no in-flight
+   * overlay for a write committed this way.)
+   */
+  writeNow(ops: readonly WriteOp[]): boolean {
+    this.#requireOpen();
+    this.state.requireWritable();
+    if (!this.writePath.canCommitNow()) return false;
+    const bytes = validateBatch(ops);
+    if (ops.length > 0) this.writePath.commitNow(ops, bytes);
+    return true;
+  }
+
   // ---- reads -------------------------------------------------------------------------------------
 
   /** The value of `key`, or undefined. Synchronous; `await` works too. The result is the caller's copy. */

@@ -87,8 +87,7 @@ export class WritePath {
 
   /** Queues a validated batch; resolves when it is committed. */
   submit(ops: readonly WriteOp[], bytes: number): Promise<void> {
-    const options = this.state.options;
-    if (!this.#committing && this.#queue.length === 0 && (options.sync === 'none' || !options.writeAheadLog) && this.#roomNow()) {
+    if (this.canCommitNow()) {
       try {
         this.#commitNow(ops, bytes);
       } catch (error) {
@@ -100,6 +99,20 @@ export class WritePath {
       this.#queue.push({ ops, bytes, seal: false, resolve, reject });
       if (!this.#committing) this.#startCommitLoop();
     });
+  }
+
+  /**
+   * Whether a batch submitted now would commit synchronously (#commitNow): the path is idle, a
+   * commit needs no sync (sync 'none', or no WAL), and no stall is due.
+   */
+  canCommitNow(): boolean {
+    const options = this.state.options;
+    return !this.#committing && this.#queue.length === 0 && (options.sync === 'none' || !options.writeAheadLog) && this.#roomNow();
+  }
+
+  /** Commits a validated batch synchronously; only when canCommitNow() has just said so. */
+  commitNow(ops: readonly WriteOp[], bytes: number): void {
+    this.#commitNow(ops, bytes);
   }
 
   /**

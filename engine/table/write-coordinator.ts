@@ -9,6 +9,9 @@
  * is exactly the state every later write will follow: check-then-submit with no await in between is
  * serializable.
  *
+ * A write the store commits synchronously (Store.writeNow: an in-memory database, or sync 'none',
+ * when its write path is idle) is never in flight, and takes no overlay entry.
+ *
  * Transactions mark their keys: while a transaction's batch is in flight, a single-item write to one
  * of its items gets TransactionConflictException, and another transaction touching it is cancelled
  * with reason TransactionConflict — as DynamoDB documents for items in an ongoing transaction.
@@ -46,6 +49,8 @@ interface Pending {
   /** The next entry of the same bucket (keys whose hashes collide are chained). */
   next: Pending | undefined;
 }
+
+const RESOLVED: Promise<void> = Promise.resolve();
 
 export class WriteCoordinator {
   /**
@@ -112,6 +117,21 @@ export class WriteCoordinator {
 
   /** Submits ops as one atomic batch; `read` reflects them immediately; resolves when durable. */
   submit(ops: readonly WriteOp[], transactional = false): Promise<void> {
+    // A batch the store commits on the spot is durable before anything else runs, so it needs no
+    // overlay entry — unless an earlier write to one of its keys is still in flight, whose entry
+    // would then shadow it (any in-flight entry at all sends it the usual way, which is cheaper to
+    // ask). A transaction always takes the usual way: it marks its keys. (The overlay's Map
+    // churned a new backing store per write, most of what the server's heap promoted.)
+    if (!transactional && this.#pending.size === 0) {
+      try {
+        if (this.store.writeNow(ops)) {
+          this.onDurable();
+          return RESOLVED;
+        }
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     const entries: Pending[] = new Array<Pending>(ops.length);
     for (let i = 0; i < ops.length; i++) {
       const op = ops[i]!;
