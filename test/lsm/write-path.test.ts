@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Store, type StoreOptions } from '../../engine/lsm/index.js';
-import { IOError, ReadOnlyError } from '../../engine/util/errors.js';
+import { ClosedError, InvalidArgumentError, IOError, ReadOnlyError } from '../../engine/util/errors.js';
 import { ManualClock } from '../../engine/util/clock.js';
 import { SeededRandom } from '../../engine/util/random.js';
 import { FaultFileSystem } from '../../engine/vfs/fault.js';
@@ -65,5 +65,40 @@ describe('write path fast path (sync none)', () => {
     expect(dec.decode(reopened.get(k('kept'))!)).toBe('1');
     expect(reopened.get(k('failed'))).toBeUndefined();
     await reopened.close();
+  });
+});
+
+describe('Store.writeNow', () => {
+  it('commits on the spot when the path is idle and needs no sync, and is visible before any await', async () => {
+    const store = await open(new FaultFileSystem());
+    expect(store.writeNow([{ type: 'put', key: k('a'), value: k('1') }])).toBe(true);
+    expect(dec.decode(store.get(k('a'))!)).toBe('1');
+    expect(store.writeNow([])).toBe(true);
+    expect(store.stats().counters.writeGroups).toBe(1);
+    await store.close();
+  });
+
+  it('declines, doing nothing, when a commit would wait: sync always with a WAL, or a busy commit loop', async () => {
+    const durable = await open(new FaultFileSystem(), { sync: 'always' });
+    expect(durable.writeNow([{ type: 'put', key: k('a'), value: k('1') }])).toBe(false);
+    expect(durable.get(k('a'))).toBeUndefined();
+    await durable.close();
+
+    const store = await open(new FaultFileSystem());
+    await store.put(k('before'), k('1'));
+    const flushed = store.flush(); // queues a seal: the commit loop is busy until it runs
+    expect(store.writeNow([{ type: 'put', key: k('b'), value: k('2') }])).toBe(false);
+    expect(store.get(k('b'))).toBeUndefined();
+    await flushed;
+    expect(store.writeNow([{ type: 'put', key: k('b'), value: k('2') }])).toBe(true);
+    await store.close();
+  });
+
+  it('throws what write() rejects with, and writes nothing', async () => {
+    const store = await open(new FaultFileSystem());
+    expect(() => store.writeNow([{ type: 'put', key: k('a'), value: 'text' as unknown as Uint8Array }])).toThrow(InvalidArgumentError);
+    expect(store.get(k('a'))).toBeUndefined();
+    await store.close();
+    expect(() => store.writeNow([{ type: 'put', key: k('a'), value: k('1') }])).toThrow(ClosedError);
   });
 });

@@ -39,6 +39,24 @@ describe('WriteCoordinator', () => {
     expect(coordinator.read(b)).toEqual(bytes('B'));
   });
 
+  it('a write the store commits on the spot takes no overlay entry: reading it observes nothing in flight', async () => {
+    const write = coordinator.submit([{ type: 'put', key: bytes('now'), value: bytes('1') }]);
+    expect(store.get(bytes('now'))).toEqual(bytes('1')); // committed before submit returned
+    expect(coordinator.read(bytes('now'))).toEqual(bytes('1'));
+    expect(coordinator.takeObserved()).toBeUndefined();
+    await write;
+  });
+
+  it('while anything is in flight, a write takes the overlay: it shadows the in-flight one and is observed', async () => {
+    const transaction = coordinator.submit([{ type: 'put', key: bytes('k'), value: bytes('t') }], true);
+    const later = coordinator.submit([{ type: 'put', key: bytes('k'), value: bytes('w') }]);
+    expect(coordinator.read(bytes('k'))).toEqual(bytes('w'));
+    expect(coordinator.takeObserved()).toBeDefined();
+    await Promise.all([transaction, later]);
+    expect(coordinator.read(bytes('k'))).toEqual(bytes('w'));
+    expect(coordinator.takeObserved()).toBeUndefined();
+  });
+
   it('read() is the last submitted state of every key, at every point (model)', async () => {
     const keys = [...COLLIDING, bytes('x'), bytes('y'), new Uint8Array(0)];
     await fc.assert(
