@@ -4,8 +4,9 @@
  * attribute values and serialising those again. The bytes written are exactly those of
  * `JSON.stringify(encodeShape(decodeItem(stored), ITEM))` in UTF-8 (tested on random items and on
  * every MessagePack form the decoder accepts):
- *   - names and strings keep their UTF-8 bytes when they are ASCII with nothing to escape; any other
- *     is decoded as the item decoder decodes it (WHATWG UTF-8, U+FFFD for malformed bytes) and
+ *   - names and strings that are ASCII keep their bytes, escaped as JSON.stringify escapes
+ *     (`\"`, `\\`, `\n` and the other short forms, `\u00xx` for other controls); any other is
+ *     decoded as the item decoder decodes it (WHATWG UTF-8, U+FFFD for malformed bytes) and
  *     escaped by JSON.stringify itself;
  *   - numbers as their canonical text, `{"N":"12"}`; binary as base64; attributes and set elements
  *     in stored order (the decoder's order, and so JSON.stringify's).
@@ -28,6 +29,30 @@ const COMMA = 0x2c;
 const COLON = 0x3a;
 const CLOSE_BRACE = 0x7d;
 const CLOSE_BRACKET = 0x5d;
+/** `\u00xx`: the longest escape JSON.stringify writes for an ASCII byte. */
+const ESCAPE_BYTES_MAX = 6;
+/** JSON.stringify's short escapes of ASCII bytes, by byte: the letter after the backslash (0: none). */
+const SHORT_ESCAPES = new Uint8Array(128);
+for (const [byte, letter] of [[0x08, 'b'], [0x09, 't'], [0x0a, 'n'], [0x0c, 'f'], [0x0d, 'r'], [QUOTE, '"'], [BACKSLASH, '\\']] as const) {
+  SHORT_ESCAPES[byte] = letter.charCodeAt(0);
+}
+const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
+
+/** Writes JSON.stringify's escape of ASCII byte `c` (a control, a quote or a backslash) at `at`; returns the end. */
+function writeEscape(out: Uint8Array, at: number, c: number): number {
+  out[at++] = BACKSLASH;
+  const letter = SHORT_ESCAPES[c]!;
+  if (letter !== 0) {
+    out[at++] = letter;
+    return at;
+  }
+  out[at++] = 0x75; // u
+  out[at++] = 0x30;
+  out[at++] = 0x30;
+  out[at++] = HEX_DIGITS[c >>> 4]!;
+  out[at++] = HEX_DIGITS[c & 15]!;
+  return at;
+}
 
 /** ASCII text as bytes: the fixed pieces are copied byte by byte (a native write costs more than a short copy). */
 function ascii(text: string): Uint8Array {
@@ -94,9 +119,10 @@ class ItemJsonWriter extends MessagePackCursor {
   }
 
   /**
-   * A JSON string of the `length` stored string bytes at the cursor. ASCII with nothing to escape
-   * is copied as it is scanned; at the first byte that is not, the copy is abandoned and the string
-   * decoded as the item decoder decodes it, then written as JSON.stringify writes it.
+   * A JSON string of the `length` stored string bytes at the cursor. ASCII is copied as it is
+   * scanned, escaped as JSON.stringify escapes it (values with quotes or backslashes are common:
+   * JSON kept in a string); at the first byte that is not ASCII, the copy is abandoned and the
+   * string decoded as the item decoder decodes it, then written as JSON.stringify writes it.
    */
   string(length: number): void {
     this.need(length);
@@ -104,17 +130,27 @@ class ItemJsonWriter extends MessagePackCursor {
     const start = this.position;
     const stop = start + length;
     this.position = stop;
+    const opening = this.at;
     this.ensure(length + 2);
-    const out = this.out;
-    let at = this.at;
+    let out = this.out;
+    let at = opening;
     out[at++] = QUOTE;
     for (let i = start; i < stop; i++) {
       const c = src[i]!;
-      if (c < 0x20 || c === QUOTE || c === BACKSLASH || c >= 0x80) {
+      if (c >= 0x80) {
+        this.at = opening;
         const json = JSON.stringify(utf8Slice.call(src, start, stop));
         this.ensure(json.length * 3);
         this.at += this.out.utf8Write(json, this.at);
         return;
+      }
+      if (c < 0x20 || c === QUOTE || c === BACKSLASH) {
+        // Room for this escape and every later byte at the longest (\u00xx), and the closing quote.
+        this.at = at;
+        this.ensure(ESCAPE_BYTES_MAX * (stop - i) + 1);
+        out = this.out;
+        at = writeEscape(out, at, c);
+        continue;
       }
       out[at++] = c;
     }

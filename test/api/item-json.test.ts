@@ -37,7 +37,23 @@ describe('answerWithStoredItem', () => {
   });
 
   it('escapes and decodes strings and names as JSON.stringify of the decoded item does', () => {
-    const strings = ['plain', '', 'quote " and \\ backslash', 'tab\tnew\nline\r\u0000\u001f\u007f', 'é¿ 中文 😀', '\ud800 lone', 'a\udc00b', '\u2028\u2029', '</script>'];
+    // Every ASCII character, alone and amid others (escaped in place), then the non-ASCII cases.
+    const ascii = Array.from({ length: 128 }, (_, code) => String.fromCharCode(code));
+    const strings = [
+      ...ascii,
+      ascii.join(''),
+      'plain',
+      '',
+      'quote " and \\ backslash',
+      'tab\tnew\nline\r\u0000\u001f\u007f',
+      '"\\"\\', // escapes back to back, first and last
+      'ASCII " then é after an escape',
+      'é¿ 中文 😀',
+      '\ud800 lone',
+      'a\udc00b',
+      '\u2028\u2029',
+      '</script>',
+    ];
     for (const S of strings) {
       const stored = encodeItem({ [S === '' ? 'empty' : S]: { S }, n: { SS: [S, `${S}!`] }, m: { M: { [`k${S}`]: { L: [{ S }] } } } });
       expect(written(stored)).toBe(expected(stored));
