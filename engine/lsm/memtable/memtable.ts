@@ -15,6 +15,8 @@
  * 2. Keys and values are copied in (the tree's slabs): the caller may reuse its buffers once add()
  *    returns. What get() and iterators hand out are views of those copies, not to be written to.
  * 3. approximateBytes === Σ(2 × key.length + value.length + ENTRY_OVERHEAD_BYTES) over all entries.
+ *    (A key's versions share one copy of its bytes, btree.ts, but each is charged one: the figure
+ *    is the flush trigger, and charging as before keeps flushes as frequent as they were.)
  * 4. smallestSeq <= largestSeq whenever entryCount > 0; when empty, smallestSeq is Infinity and
  *    largestSeq is 0 (the identities of min and max over non-negative sequences).
  */
@@ -108,8 +110,8 @@ export class Memtable {
 
 /**
  * A cursor over the tree. It holds its entry's handle and sequence, which name the entry for good,
- * and the entry's leaf position, which an insert may shift: when the tree's version moved since the
- * cursor last positioned, it finds its entry again before stepping.
+ * and its key's leaf position, which an insert of a new key may shift: when the tree's version moved
+ * since the cursor last positioned, it finds its entry again before stepping.
  */
 class MemtableIterator implements InternalIterator {
   readonly #tree: BTree;
@@ -149,12 +151,12 @@ class MemtableIterator implements InternalIterator {
 
   next(): void {
     this.#relocate();
-    this.#land(this.#tree.after(this.#leaf, this.#slot));
+    this.#land(this.#tree.after(this.#leaf, this.#slot, this.#handle));
   }
 
   prev(): void {
     this.#relocate();
-    this.#land(this.#tree.before(this.#leaf, this.#slot));
+    this.#land(this.#tree.before(this.#leaf, this.#slot, this.#handle));
   }
 
   userKey(): Uint8Array {
@@ -193,7 +195,7 @@ class MemtableIterator implements InternalIterator {
     if (handle < 0) return;
     this.#leaf = tree.foundLeaf;
     this.#slot = tree.foundSlot;
-    this.#sequence = tree.sequenceAt(this.#leaf, this.#slot);
+    this.#sequence = tree.sequenceOf(handle);
     this.#version = tree.version;
   }
 
