@@ -387,11 +387,13 @@ export class Http1Connection {
   #respond(request: Pending, response: Http1Response): void {
     if (this.#phase === 'closed') return;
     const keepAlive = request.keepAlive && !this.handler.closing();
-    const head = responseHead(response.statusCode, response.headers, keepAlive && !this.#peerEnded, this.now());
+    // One clock reading serves the Date header and the idle deadline.
+    const nowMs = this.now();
+    const head = responseHead(response.statusCode, response.headers, keepAlive && !this.#peerEnded, nowMs);
     const body = request.method === 'HEAD' ? undefined : response.body;
     this.#write(head, body);
     this.#requestStartMs = 0;
-    this.#idleSinceMs = this.now();
+    this.#idleSinceMs = nowMs;
     this.#endRequest();
     if (!keepAlive || this.#peerEnded) {
       this.#close();
@@ -459,7 +461,6 @@ export class Http1Connection {
   }
 }
 
-/** The lower-case name of a header name as sent; a FramingError when it is not a token. */
 /**
  * The lower-case name of the header whose name is head[start, colon), for the names DynamoDB
  * clients send, as the AWS SDKs (lower case) and most others (capitalised) spell them; undefined
@@ -485,6 +486,7 @@ for (const name of [
   list.push([name, name], [capitalised, name]);
 }
 
+/** The lower-case name of a header name as sent; a FramingError when it is not a token. */
 function headerName(name: string): string {
   const known = NAMES.get(name);
   if (known !== undefined) return known;
@@ -494,8 +496,16 @@ function headerName(name: string): string {
   return key;
 }
 
+/** Status lines by status code, made on first use (no number-to-string per response). */
+const STATUS_LINES = new Map<number, string>();
+
 function responseHead(statusCode: number, headers: Record<string, string>, keepAlive: boolean, nowMs: number): string {
-  let head = `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode] ?? 'Unknown'}\r\n`;
+  let statusLine = STATUS_LINES.get(statusCode);
+  if (statusLine === undefined) {
+    statusLine = `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode] ?? 'Unknown'}\r\n`;
+    STATUS_LINES.set(statusCode, statusLine);
+  }
+  let head = statusLine;
   for (const name in headers) head += `${name}: ${headers[name]!}\r\n`;
   head += `Date: ${dateHeader(nowMs)}\r\n`;
   head += keepAlive ? 'Connection: keep-alive\r\n\r\n' : 'Connection: close\r\n\r\n';
