@@ -12,10 +12,11 @@ import { baseName, parentDirectory, type FileLock, type FileSystem, type Readabl
 /**
  * Growable byte buffer holding one file's contents, in shared memory (engine/util/shared-memory.ts:
  * an in-memory database's files are most of its memory, and as ArrayBuffers their growth set off
- * full GCs). Readers get copies (slice), never views of it.
+ * full GCs). Readers get copies (slice), never views of it, except through readShared: a worker
+ * that reads a finished table in place (FileSystem.readShared), and never writes to it.
  */
 export class FileData {
-  bytes: Uint8Array;
+  bytes: Uint8Array<SharedArrayBuffer>;
   length: number;
 
   constructor(initial?: Uint8Array) {
@@ -44,6 +45,11 @@ export class FileData {
 
   contents(): Uint8Array {
     return this.bytes.slice(0, this.length);
+  }
+
+  /** A view of the bytes themselves, for FileSystem.readShared: not to be written to. */
+  shared(): Uint8Array<SharedArrayBuffer> {
+    return this.bytes.subarray(0, this.length);
   }
 }
 
@@ -101,6 +107,11 @@ export class MemoryFileSystem implements FileSystem {
 
   async readFile(path: string): Promise<Uint8Array> {
     return this.#file(path).contents();
+  }
+
+  /** The file's bytes themselves (FileData keeps them in shared memory): no copy. */
+  async readShared(path: string): Promise<Uint8Array<SharedArrayBuffer>> {
+    return this.#file(path).shared();
   }
 
   async rename(from: string, to: string): Promise<void> {

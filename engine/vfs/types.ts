@@ -49,6 +49,13 @@ export interface FileSystem {
    * its buffer, so the caller may write to it or transfer it to another thread.
    */
   readFile(path: string): Promise<Uint8Array>;
+  /**
+   * Optional: a whole file's bytes where they already are, in shared memory, so another thread can
+   * read them without a copy (a compaction's input tables, engine/lsm/compaction/worker-compaction.ts).
+   * For a file that no longer changes: the caller must not write to it. A file system that keeps
+   * files in ordinary memory or on disk leaves it out, and callers use readFile.
+   */
+  readShared?(path: string): Promise<Uint8Array<SharedArrayBuffer>>;
   /** Atomically renames `from` over `to`. */
   rename(from: string, to: string): Promise<void>;
   /** Removes a file; NotFoundError when missing. */

@@ -59,6 +59,22 @@ export function fileSystemContract(name: string, create: () => Promise<FileSyste
       });
     });
 
+    it('readShared, where offered, lends the whole file in shared memory, which a removal or rewrite leaves intact', async () => {
+      await withFs(async (fs, root) => {
+        if (fs.readShared === undefined) return;
+        const path = joinPath(root, 'table');
+        await writeFile(fs, path, utf8('0123456789'));
+        const lent = await fs.readShared(path);
+        expect(lent.buffer).toBeInstanceOf(SharedArrayBuffer);
+        expect(plain(lent)).toEqual(plain(utf8('0123456789')));
+        // What a compaction does with it: a worker thread gets the same memory (a structured clone shares it).
+        expect(plain(structuredClone(lent))).toEqual(plain(utf8('0123456789')));
+        await fs.remove(path);
+        await writeFile(fs, path, utf8('rewritten!'));
+        expect(plain(lent)).toEqual(plain(utf8('0123456789')));
+      });
+    });
+
     it('appends (async and sync), tracks size, and reads back at any position', async () => {
       await withFs(async (fs, root) => {
         const path = joinPath(root, 'a.log');

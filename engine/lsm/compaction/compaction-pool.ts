@@ -11,7 +11,8 @@
  * rejects on its own. close() waits for nothing: the caller lets running jobs finish first.
  *
  * Invariants:
- * 1. The job's input buffers are transferred: the caller must not use them after run().
+ * 1. The job's input buffers are transferred (ordinary memory) or shared (shared memory): the caller
+ *    must not use the former after run(), nor write to the latter.
  */
 import { Piscina } from 'piscina';
 import { imageTransferList } from '../memtable/memtable-image.js';
@@ -43,7 +44,9 @@ export class CompactionPool {
   }
 
   async run(job: CompactionJob): Promise<CompactionJobResult> {
-    const transferList = job.tables.map((table) => table.bytes.buffer as ArrayBuffer);
+    // Shared memory (a file system's readShared) is shared with the worker, not moved.
+    const transferList: ArrayBuffer[] = [];
+    for (const table of job.tables) if (table.bytes.buffer instanceof ArrayBuffer) transferList.push(table.bytes.buffer);
     if (job.image !== undefined) transferList.push(...imageTransferList(job.image));
     this.#running++;
     try {

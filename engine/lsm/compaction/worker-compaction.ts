@@ -61,12 +61,17 @@ export async function compactInWorker(
   const tables: CompactionJob['tables'] = [];
   let inputBytes = 0;
   for (const file of inputs) {
-    const read = await fs.readFile(joinPath(dir, tableFileName(file.fileNumber)));
-    // The job transfers the buffer: readFile's result is the caller's (FileSystem.readFile), so it
-    // moves as it is when it fills its ArrayBuffer; a view into a larger (or shared) one is copied.
-    // (It was always copied: with five 5 MB inputs that was ~25 MB of memcpy and page faults, a
-    // ~10 ms stall on the event loop at every compaction of bench:http's PutItem run.)
-    tables.push({ fileNumber: file.fileNumber, bytes: ownsItsBuffer(read) ? read : new Uint8Array(read) });
+    const path = joinPath(dir, tableFileName(file.fileNumber));
+    // A file system with shared memory (the in-memory one) lends the table's bytes where they are:
+    // the worker reads them in place, and nothing is copied. Otherwise the job transfers readFile's
+    // buffer: the result is the caller's (FileSystem.readFile), so it moves as it is when it fills
+    // its ArrayBuffer; a view into a larger one is copied. (Inputs were always copied: with five
+    // 5 MB inputs that was ~25 MB of memcpy and page faults, a ~10 ms stall on the event loop at
+    // every compaction of bench:http's PutItem run; the copies, ordinary ArrayBuffers, also set
+    // off a full GC.)
+    const shared = await fs.readShared?.(path);
+    const read = shared ?? (await fs.readFile(path));
+    tables.push({ fileNumber: file.fileNumber, bytes: shared !== undefined || ownsItsBuffer(read) ? read : new Uint8Array(read) });
     inputBytes += read.length;
   }
   const deeperLevels: CompactionJob['deeperLevels'] = [];
