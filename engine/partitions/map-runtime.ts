@@ -327,6 +327,13 @@ export class MapRuntime {
   }
 
   /** The state of the partition holding the key suffix key[keyOffset..]. */
+  /**
+   * Set by admitAndCharge: the index in `states` of the partition it admitted on its fast path, or
+   * -1 (the slow path, or a throttle), so a caller that notes the write's size there needs no second
+   * lookup of the key.
+   */
+  admittedIndex = -1;
+
   lookup(key: Uint8Array, keyOffset = 0): PartitionState {
     return this.states[this.#lookup.find(key, keyOffset)]!;
   }
@@ -392,9 +399,11 @@ export class MapRuntime {
       refillRow(f, nowMs);
       if (f[ALLOCATED_BALANCE]! > 0 || f[BURST_BALANCE]! > 0) {
         if (units !== 0) this.#account(kind, f, undefined, index, units, key, keyOffset, nowMs);
+        this.admittedIndex = index;
         return undefined;
       }
     }
+    this.admittedIndex = -1;
     const admitted = this.admit(kindName, key, keyOffset, nowMs);
     if (!(admitted instanceof PartitionState)) return admitted;
     if (units !== 0) this.#account(kind, (isRead ? admitted.read : admitted.write).row, admitted, -1, units, key, keyOffset, nowMs);

@@ -195,7 +195,10 @@ export class PartitionManager {
     const nowMs = this.clock.now();
     this.#admitNowMs = nowMs;
     const throttle = runtime.admitAndCharge(kind, key, keyOffset, nowMs, units);
-    if (throttle === undefined && deltaBytes !== 0) this.#noteSizeOn(runtime, runtime.lookup(key, keyOffset), key, deltaBytes, keyOffset);
+    if (throttle === undefined && deltaBytes !== 0) {
+      const index = runtime.admittedIndex;
+      this.#noteSizeOn(runtime, index >= 0 ? runtime.states[index]! : runtime.lookup(key, keyOffset), key, deltaBytes, keyOffset);
+    }
     return throttle;
   }
 
