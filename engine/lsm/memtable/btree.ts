@@ -126,9 +126,10 @@ export class BTree implements KeyMatcher {
 
   /**
    * Inserts (key, seq). Requires that no entry with the same (key, seq) exists. `hash` is
-   * hash32(key) (engine/util/hash.ts).
+   * hash32(key) (engine/util/hash.ts). Returns true when the key is new to the tree, false when
+   * the entry joined the versions of a key it held.
    */
-  insert(key: Uint8Array, seq: number, type: ValueType, value: Uint8Array, hash = hash32(key)): void {
+  insert(key: Uint8Array, seq: number, type: ValueType, value: Uint8Array, hash = hash32(key)): boolean {
     const n = this.#size;
     assert(n < ENTRIES_MAX, 'btree: entry count bound');
     if (n === this.#sequences.length) this.#growEntries(2 * n);
@@ -149,6 +150,7 @@ export class BTree implements KeyMatcher {
     }
     this.#values.append(value);
     this.#size = n + 1;
+    return keyId < 0;
   }
 
   /** Links version `handle` (sequence `seq`) into key `keyId`'s chain, which holds no version `seq`. */

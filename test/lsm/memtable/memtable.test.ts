@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ENTRY_OVERHEAD_BYTES, Memtable } from '../../../engine/lsm/memtable/memtable.js';
+import { ENTRY_OVERHEAD_BYTES, Memtable, VERSION_OVERHEAD_BYTES } from '../../../engine/lsm/memtable/memtable.js';
 import { DELETED, ValueType } from '../../../engine/lsm/internal-key.js';
 import type { InternalIterator } from '../../../engine/lsm/iterator.js';
 import { SeededRandom } from '../../../engine/util/random.js';
@@ -95,6 +95,13 @@ describe('Memtable', () => {
     expect(memtable.approximateBytes).toBe(2 * 3 + 5 + 2 * 1 + 0 + 0 + 1 + 3 * ENTRY_OVERHEAD_BYTES);
     expect(memtable.smallestSeq).toBe(3);
     expect(memtable.largestSeq).toBe(9);
+    // A later version of a held key shares its key's bytes and slot: its value and the version overhead.
+    memtable.add(12, ValueType.Put, utf8('abc'), utf8('123'));
+    memtable.add(2, ValueType.Delete, utf8('x'), new Uint8Array(0));
+    expect(memtable.entryCount).toBe(5);
+    expect(memtable.approximateBytes).toBe(2 * 3 + 5 + 2 * 1 + 0 + 0 + 1 + 3 * ENTRY_OVERHEAD_BYTES + 3 + 0 + 2 * VERSION_OVERHEAD_BYTES);
+    expect(memtable.smallestSeq).toBe(2);
+    expect(memtable.largestSeq).toBe(12);
   });
 
   it('iterates in internal order: user key ascending, sequence descending', () => {
