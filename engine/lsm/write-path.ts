@@ -194,7 +194,11 @@ export class WritePath {
       const group = this.#takeGroup();
       if (state.options.writeAheadLog) {
         try {
-          await this.#log(group);
+          this.#append(group);
+          if (state.options.sync === 'always') {
+            await state.wal.sync();
+            state.counters.walSyncs++;
+          }
         } catch (error) {
           state.fail(error);
           for (const pending of group) pending.reject(error);
@@ -207,8 +211,8 @@ export class WritePath {
     }
   }
 
-  /** Appends a group to the WAL as consecutive batches, and syncs it with sync 'always'. */
-  async #log(group: readonly PendingWrite[]): Promise<void> {
+  /** Appends a group to the WAL as consecutive batches (synchronously: no await before the apply with sync 'none'). */
+  #append(group: readonly PendingWrite[]): void {
     const state = this.state;
     const payloads: Uint8Array[] = [];
     let sequence = state.lastSequence;
@@ -225,10 +229,6 @@ export class WritePath {
     }
     state.wal.addRecordsSync(RecordType.WriteBatch, payloads);
     state.counters.walBytes += groupBytes;
-    if (state.options.sync === 'always') {
-      await state.wal.sync();
-      state.counters.walSyncs++;
-    }
   }
 
   /**
