@@ -98,7 +98,9 @@ export async function compactInWorker(
  * Undefined when the worker failed.
  */
 export async function flushInWorker(context: WorkerCompactionContext, memtable: Memtable): Promise<SortedRunResult | undefined> {
-  const image = memtable.image();
+  const smallestSnapshot = context.smallestSnapshot();
+  // Versions the flush would drop are left out of the image (BTree.image): the worker never reads them.
+  const image = memtable.image(smallestSnapshot);
   // One output (a flush is never cut), and a spare.
   const outputFileNumbers = [context.newFileNumber(), context.newFileNumber()];
   const job: CompactionJob = {
@@ -106,7 +108,7 @@ export async function flushInWorker(context: WorkerCompactionContext, memtable: 
     image,
     builder: context.builder,
     targetFileBytes: Number.MAX_SAFE_INTEGER,
-    smallestSnapshot: context.smallestSnapshot(),
+    smallestSnapshot,
     deeperLevels: undefined,
     outputFileNumbers,
   };

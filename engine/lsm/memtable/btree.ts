@@ -316,26 +316,34 @@ export class BTree implements KeyMatcher {
    * The entries in order, and the slabs themselves (shared memory, not copies: memtable-image.ts),
    * for a flush in a worker; the tree must not change while the image is in use. The walk reads the
    * leaves' key ids, in their linked order, and each key's chain.
+   *
+   * With `smallestSnapshot`, a key's versions older than its newest one at or below it are left
+   * out: invisible to every reader, they are what a flush drops anyway (sorted-run-writer.ts, rule
+   * 1), and a chain walk stops there rather than handing the worker, say, four versions of each key
+   * of a memtable of overwrites to read and throw away.
    */
-  image(): MemtableImage {
+  image(smallestSnapshot?: number): MemtableImage {
     const arena = this.#arena;
     const newest = this.#newest;
     const older = this.#older;
     const sequences = this.#sequences;
+    const cutoff = smallestSnapshot ?? Number.NEGATIVE_INFINITY;
     const order = new Float64Array(2 * this.#size);
     let at = 0;
     for (let node = this.#firstLeaf(); node !== NONE; node = arena[node + NEXT]!) {
       const count = arena[node + COUNT]!;
       for (let slot = 0; slot < count; slot++) {
         for (let handle = newest[arena[node + KEY_IDS + slot]!]!; handle !== NONE; handle = older[handle >>> 1]!) {
+          const seq = sequences[handle >>> 1]!;
           order[at] = handle;
-          order[at + 1] = sequences[handle >>> 1]!;
+          order[at + 1] = seq;
           at += 2;
+          if (seq <= cutoff) break;
         }
       }
     }
-    assert(at === order.length, 'btree: chains do not hold every entry');
-    return { order, keyBytes: this.#keySlab.used(), keyReferences: this.#keyReferences.subarray(0, this.#size), values: this.#values.image() };
+    assert(smallestSnapshot !== undefined || at === order.length, 'btree: chains do not hold every entry');
+    return { order: at === order.length ? order : order.subarray(0, at), keyBytes: this.#keySlab.used(), keyReferences: this.#keyReferences.subarray(0, this.#size), values: this.#values.image() };
   }
 
   /** KeyMatcher (point-index.ts): whether key id `keyId`'s key is `key`. */

@@ -19,7 +19,9 @@
  * thread reads the image: an immutable memtable (the only kind flushed) never does.
  *
  * Invariants:
- * 1. order lists every entry once, in internal order (key ascending, sequence descending).
+ * 1. order lists every entry once, in internal order (key ascending, sequence descending) — or,
+ *    for an image taken at a smallest snapshot (BTree.image), every entry a flush at that snapshot
+ *    keeps: a key's versions down to its newest one at or below the snapshot.
  * 2. MemtableImageIterator walks forward only (all writeSortedRun needs); other moves are bugs.
  */
 import { assert } from '../../util/assert.js';

@@ -107,8 +107,8 @@ export class Memtable {
   }
 
   /** Every version in internal order, with the memory a worker reads it from (memtable-image.ts): for an immutable memtable. */
-  image(): MemtableImage {
-    return this.#tree.image();
+  image(smallestSnapshot?: number): MemtableImage {
+    return this.#tree.image(smallestSnapshot);
   }
 
   /** An iterator over all versions in internal order; stays usable while adds continue. */

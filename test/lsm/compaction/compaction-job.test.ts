@@ -122,11 +122,35 @@ describe('runCompactionJob', () => {
     }
     const builder: TableBuilderOptions = { blockBytes: 4096, restartInterval: 16, bloomBitsPerKey: 10, compression: 'lz4' };
     const expected = await inThread(memtable.iterator(), builder, Number.MAX_SAFE_INTEGER, 2000, () => false, [7]);
-    const image = memtable.image();
-    const actual = await runCompactionJob({ tables: [], image, builder, targetFileBytes: Number.MAX_SAFE_INTEGER, smallestSnapshot: 2000, deeperLevels: undefined, outputFileNumbers: [7, 8] });
-    expect(actual.files).toHaveLength(1);
-    expect(actual.files[0]!.info).toEqual(expected[0]!.info);
-    expect(Buffer.from(actual.files[0]!.bytes).equals(Buffer.from(expected[0]!.bytes))).toBe(true);
+    // The whole image, and one that leaves out what a flush at that snapshot drops (as flushInWorker takes it).
+    for (const image of [memtable.image(), memtable.image(2000)]) {
+      const actual = await runCompactionJob({ tables: [], image, builder, targetFileBytes: Number.MAX_SAFE_INTEGER, smallestSnapshot: 2000, deeperLevels: undefined, outputFileNumbers: [7, 8] });
+      expect(actual.files).toHaveLength(1);
+      expect(actual.files[0]!.info).toEqual(expected[0]!.info);
+      expect(Buffer.from(actual.files[0]!.bytes).equals(Buffer.from(expected[0]!.bytes))).toBe(true);
+    }
+    expect(memtable.image(2000).order.length).toBeLessThan(memtable.image().order.length);
+  });
+
+  it('an image at a snapshot leaves out exactly what a flush at that snapshot drops, at any snapshot', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 320 }), fc.integer({ min: 1, max: 1 << 30 }), async (snapshot, seed) => {
+        const memtable = new Memtable(new SeededRandom(1));
+        const random = new SeededRandom(seed);
+        for (let seq = 1; seq <= 300; seq++) {
+          const key = new TextEncoder().encode(`key${random.int(40)}`);
+          memtable.add(seq, random.int(6) === 0 ? ValueType.Delete : ValueType.Put, key, new TextEncoder().encode(`value ${seq}`));
+        }
+        const builder: TableBuilderOptions = { blockBytes: 512, restartInterval: 4, bloomBitsPerKey: 10, compression: 'none' };
+        const job = { tables: [], builder, targetFileBytes: Number.MAX_SAFE_INTEGER, smallestSnapshot: snapshot, deeperLevels: undefined, outputFileNumbers: [7, 8] };
+        const whole = await runCompactionJob({ ...job, image: memtable.image() });
+        const cut = await runCompactionJob({ ...job, image: memtable.image(snapshot) });
+        expect(cut.files.map((file) => Buffer.from(file.bytes).toString('base64'))).toEqual(whole.files.map((file) => Buffer.from(file.bytes).toString('base64')));
+        expect(cut.entriesRead - cut.entriesDropped).toBe(whole.entriesRead - whole.entriesDropped);
+        expect(cut.entriesDropped).toBe(0);
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('fails with OutOfFileNumbersError when the outputs need more numbers than it was given', async () => {
