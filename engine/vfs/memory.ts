@@ -28,8 +28,10 @@ export class FileData {
   append(data: Uint8Array): void {
     if (this.length + data.length > this.bytes.length) {
       // Start from at least 256 bytes: doubling a zero-capacity buffer (a file created from an empty
-      // initial array) would never grow it.
-      let capacity = Math.max(256, this.bytes.length * 2);
+      // initial array) would never grow it. A first append larger than that gets exactly its size:
+      // a table is written whole in one append and never grows, and doubling would leave up to half
+      // of each table's memory unused (an in-memory database's tables are most of its memory).
+      let capacity = this.length === 0 && data.length > 256 ? data.length : Math.max(256, this.bytes.length * 2);
       while (capacity < this.length + data.length) capacity *= 2;
       const grown = sharedBytes(capacity);
       grown.set(this.bytes.subarray(0, this.length));

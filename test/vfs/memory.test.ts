@@ -74,6 +74,19 @@ describe('FileData', () => {
     expect(plain(data.contents())).toEqual([0x61, 0x62]);
   });
 
+  it('sizes a file written whole in one append exactly (a table), and doubles as a log grows', () => {
+    const table = new FileData();
+    table.append(new Uint8Array(100_000).fill(3));
+    expect(table.bytes.length).toBe(100_000);
+    table.append(utf8('more'));
+    expect(table.bytes.length).toBe(200_000);
+    expect(table.length).toBe(100_004);
+    const log = new FileData();
+    for (let i = 0; i < 100; i++) log.append(new Uint8Array(100).fill(i));
+    expect(log.bytes.length).toBe(16_384);
+    expect(log.contents()[9_999]).toBe(99);
+  });
+
   it('holds its bytes in shared memory (engine/util/shared-memory.ts) and hands out ordinary copies', () => {
     const data = new FileData(utf8('abc'));
     data.append(new Uint8Array(5000));
