@@ -14,7 +14,7 @@
  *    readers see whole batches only.
  *
  * A write that finds the path idle with sync 'none' (or no WAL) and no stall due commits at once,
- * synchronously (#commitNow): the same steps as a group of one, without the loop's promises.
+ * synchronously (commitNow): the same steps as a group of one, without the loop's promises.
  *
  * Without a WAL (options.writeAheadLog false) a group skips the append and the sync; each memtable
  * still gets its log file, which stays empty past its header, so log numbering, recovery and file
@@ -89,7 +89,7 @@ export class WritePath {
   submit(ops: readonly WriteOp[], bytes: number): Promise<void> {
     if (this.canCommitNow()) {
       try {
-        this.#commitNow(ops, bytes);
+        this.commitNow(ops, bytes);
       } catch (error) {
         return Promise.reject(error);
       }
@@ -102,17 +102,12 @@ export class WritePath {
   }
 
   /**
-   * Whether a batch submitted now would commit synchronously (#commitNow): the path is idle, a
+   * Whether a batch submitted now would commit synchronously (commitNow): the path is idle, a
    * commit needs no sync (sync 'none', or no WAL), and no stall is due.
    */
   canCommitNow(): boolean {
     const options = this.state.options;
     return !this.#committing && this.#queue.length === 0 && (options.sync === 'none' || !options.writeAheadLog) && this.#roomNow();
-  }
-
-  /** Commits a validated batch synchronously; only when canCommitNow() has just said so. */
-  commitNow(ops: readonly WriteOp[], bytes: number): void {
-    this.#commitNow(ops, bytes);
   }
 
   /**
@@ -235,8 +230,9 @@ export class WritePath {
    * The fast path of a write arriving at an idle write path with sync 'none' (or no WAL): its group
    * would be itself alone and nothing awaits between its append and its apply, so it commits right
    * here — the loop's steps for a group of one, without its promises (a serial put's largest overhead).
+   * For a validated batch, only when canCommitNow() has just said so (submit, Store.writeNow).
    */
-  #commitNow(ops: readonly WriteOp[], bytes: number): void {
+  commitNow(ops: readonly WriteOp[], bytes: number): void {
     const state = this.state;
     state.requireWritable();
     let record: Uint8Array | undefined;

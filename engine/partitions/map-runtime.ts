@@ -326,7 +326,6 @@ export class MapRuntime {
     }
   }
 
-  /** The state of the partition holding the key suffix key[keyOffset..]. */
   /**
    * Set by admitAndCharge: the index in `states` of the partition it admitted on its fast path, or
    * -1 (the slow path, or a throttle), so a caller that notes the write's size there needs no second
@@ -334,6 +333,7 @@ export class MapRuntime {
    */
   admittedIndex = -1;
 
+  /** The state of the partition holding the key suffix key[keyOffset..]. */
   lookup(key: Uint8Array, keyOffset = 0): PartitionState {
     return this.states[this.#lookup.find(key, keyOffset)]!;
   }

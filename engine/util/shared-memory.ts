@@ -30,6 +30,16 @@ export function sharedFloat64s(length: number): Float64Array<SharedArrayBuffer> 
   return new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT));
 }
 
+/**
+ * The ordinary ArrayBuffers behind `views`, for a transfer list: they move to the other thread,
+ * while shared memory is shared as it is (and cannot be listed).
+ */
+export function movableBuffers(views: readonly ArrayBufferView[]): ArrayBuffer[] {
+  const buffers: ArrayBuffer[] = [];
+  for (const view of views) if (view.buffer instanceof ArrayBuffer) buffers.push(view.buffer);
+  return buffers;
+}
+
 /** A shared copy of `from`, `length` elements long (length >= from.length): for arrays that grow by doubling. */
 export function sharedGrown(from: Float64Array, length: number): Float64Array;
 export function sharedGrown(from: Int32Array, length: number): Int32Array;

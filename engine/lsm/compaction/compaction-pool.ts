@@ -16,6 +16,7 @@
  */
 import { Piscina } from 'piscina';
 import { imageTransferList } from '../memtable/memtable-image.js';
+import { movableBuffers } from '../../util/shared-memory.js';
 import type { CompactionJob, CompactionJobResult } from './compaction-job.js';
 
 /** How long an idle worker thread lives before piscina ends it. */
@@ -45,8 +46,7 @@ export class CompactionPool {
 
   async run(job: CompactionJob): Promise<CompactionJobResult> {
     // Shared memory (a file system's readShared) is shared with the worker, not moved.
-    const transferList: ArrayBuffer[] = [];
-    for (const table of job.tables) if (table.bytes.buffer instanceof ArrayBuffer) transferList.push(table.bytes.buffer);
+    const transferList = movableBuffers(job.tables.map((table) => table.bytes));
     if (job.image !== undefined) transferList.push(...imageTransferList(job.image));
     this.#running++;
     try {

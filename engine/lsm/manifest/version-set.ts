@@ -200,7 +200,7 @@ export class VersionSet {
     const newManifestNumber = rotate ? this.newFileNumber() : 0;
     const filled: VersionEdit = { ...edit, logNumber, nextFileNumber: this.#nextFileNumber, lastSequence: this.#lastSequence };
     const applied = applyEdit(this.#current, filled);
-    if ('problem' in applied) assertionFailed(`logAndApply: edit does not fit the current version: ${'problem' in applied ? applied.problem : ''}`);
+    if ('problem' in applied) assertionFailed(`logAndApply: edit does not fit the current version: ${applied.problem}`);
     const version = this.#newVersion(applied.levels);
     const payload = rotate ? undefined : encodeVersionEdit(filled);
     try {

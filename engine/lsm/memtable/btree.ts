@@ -172,13 +172,12 @@ export class BTree implements KeyMatcher {
     assert(seq !== headSeq, 'btree: duplicate (key, seq)');
     // After the last version newer than seq (recovery and tests may insert out of order).
     let after = head;
-    for (;;) {
-      const next = older[after >>> 1]!;
-      if (next === NONE || sequences[next >>> 1]! < seq) break;
-      assert(sequences[next >>> 1] !== seq, 'btree: duplicate (key, seq)');
+    let next = older[after >>> 1]!;
+    while (next !== NONE && sequences[next >>> 1]! > seq) {
       after = next;
+      next = older[after >>> 1]!;
     }
-    const next = older[after >>> 1]!;
+    assert(next === NONE || sequences[next >>> 1] !== seq, 'btree: duplicate (key, seq)');
     older[n] = next;
     newer[n] = after;
     older[after >>> 1] = handle;
@@ -217,11 +216,7 @@ export class BTree implements KeyMatcher {
     if (slot < arena[node + COUNT]! && arena[node + PREFIXES + slot] === prefix && this.#keySlab.compareAfterPrefix(arena[node + KEY_REFERENCES + slot]!, key, prefix) === 0) {
       // The key itself: its newest version with sequence <= seq, else the next key.
       const handle = this.#atOrBelow(this.#newest[arena[node + KEY_IDS + slot]!]!, seq);
-      if (handle !== NONE) {
-        this.#foundLeaf = node;
-        this.#foundSlot = slot;
-        return handle;
-      }
+      if (handle !== NONE) return this.#found(node, slot, handle);
       slot++;
     }
     return this.#settle(node, slot);
@@ -260,30 +255,19 @@ export class BTree implements KeyMatcher {
     let node = this.#root;
     for (let level = this.#depth; level > 0; level--) node = arena[node + CHILDREN + arena[node + COUNT]! - 1]!;
     const count = arena[node + COUNT]!;
-    this.#foundLeaf = node;
-    this.#foundSlot = count - 1;
-    return count === 0 ? NONE : this.#oldest(arena[node + KEY_IDS + count - 1]!);
+    return this.#found(node, count - 1, count === 0 ? NONE : this.#oldest(arena[node + KEY_IDS + count - 1]!));
   }
 
   /** The entry after `handle`, whose key is at (leaf, slot): its handle or -1; its key's position in foundLeaf/foundSlot. */
   after(leaf: number, slot: number, handle: number): number {
     const older = this.#older[handle >>> 1]!;
-    if (older !== NONE) {
-      this.#foundLeaf = leaf;
-      this.#foundSlot = slot;
-      return older;
-    }
-    return this.#settle(leaf, slot + 1);
+    return older !== NONE ? this.#found(leaf, slot, older) : this.#settle(leaf, slot + 1);
   }
 
   /** The entry before `handle`, whose key is at (leaf, slot): its handle or -1; its key's position in foundLeaf/foundSlot. */
   before(leaf: number, slot: number, handle: number): number {
     const newer = this.#newer[handle >>> 1]!;
-    if (newer !== NONE) {
-      this.#foundLeaf = leaf;
-      this.#foundSlot = slot;
-      return newer;
-    }
+    if (newer !== NONE) return this.#found(leaf, slot, newer);
     const arena = this.#arena;
     let node = leaf;
     let at = slot - 1;
@@ -292,9 +276,14 @@ export class BTree implements KeyMatcher {
       if (node === NONE) return NONE;
       at = arena[node + COUNT]! - 1;
     }
-    this.#foundLeaf = node;
-    this.#foundSlot = at;
-    return this.#oldest(arena[node + KEY_IDS + at]!);
+    return this.#found(node, at, this.#oldest(arena[node + KEY_IDS + at]!));
+  }
+
+  /** Leaves (leaf, slot) in foundLeaf/foundSlot; returns `handle`. */
+  #found(leaf: number, slot: number, handle: number): number {
+    this.#foundLeaf = leaf;
+    this.#foundSlot = slot;
+    return handle;
   }
 
   get foundLeaf(): number {
@@ -381,9 +370,7 @@ export class BTree implements KeyMatcher {
       if (node === NONE) return NONE;
       at = 0;
     }
-    this.#foundLeaf = node;
-    this.#foundSlot = at;
-    return this.#newest[arena[node + KEY_IDS + at]!]!;
+    return this.#found(node, at, this.#newest[arena[node + KEY_IDS + at]!]!);
   }
 
   /** In a leaf: the number of keys < key. */

@@ -25,6 +25,7 @@
  * 2. MemtableImageIterator walks forward only (all writeSortedRun needs); other moves are bugs.
  */
 import { assert } from '../../util/assert.js';
+import { movableBuffers } from '../../util/shared-memory.js';
 import type { ValueType } from '../internal-key.js';
 import type { InternalIterator } from '../iterator.js';
 import { keyLengthOf, keyOffsetOf } from './key-slab.js';
@@ -39,8 +40,7 @@ export interface MemtableImage {
 
 /** The image's buffers that may move to another thread (the rest is shared memory, which is shared, not moved). */
 export function imageTransferList(image: MemtableImage): ArrayBuffer[] {
-  const buffers = [image.order, image.keyBytes, image.keyReferences, image.values.chunkOf, image.values.offsetOf, image.values.lengthOf].map((array) => array.buffer);
-  return buffers.filter((buffer): buffer is ArrayBuffer => !(buffer instanceof SharedArrayBuffer));
+  return movableBuffers([image.order, image.keyBytes, image.keyReferences, image.values.chunkOf, image.values.offsetOf, image.values.lengthOf]);
 }
 
 const EMPTY = new Uint8Array(0);
