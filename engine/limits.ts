@@ -302,8 +302,17 @@ export const ON_DEMAND_INITIAL_WRITE_UNITS_PER_SECOND = 4000;
 export const PARTITION_TOP_KEYS_DEFAULT = 10;
 export const PARTITION_TOP_KEYS_MAX = 100;
 export const SPACE_SAVING_COUNTERS_PER_TOP_KEY = 4;
-/** The top-keys sketch is fed one charge in this many (weighted by this many): keeps the hot path cheap (a sampled update misses cache, ~1 µs). */
-export const TOP_KEYS_SAMPLE_ONE_IN = 32;
+/**
+ * The top-keys sketch sees every charge of a lane below this many units a second (in its last
+ * complete second and so far in the current one), and one charge in TOP_KEYS_SAMPLE_ONE_IN of a
+ * busier lane's (weighted by as many, so its counts stay unbiased). An update of a cold sketch
+ * misses cache (~1 µs), too dear for every request; at one in 32 the updates were about a third of
+ * the model's cost on PutItem (bench/capacity/overhead.ts). At 128, a lane at the threshold still
+ * updates its sketch about once a second, and a key with a tenth of the traffic of a lane at 1,000
+ * units a second is kept ~47 times a minute.
+ */
+export const TOP_KEYS_EXACT_BELOW_UNITS_PER_SECOND = 128;
+export const TOP_KEYS_SAMPLE_ONE_IN = 128;
 /** Heat sketch: keys sampled per partition (a ring), one access in this many, and the fewest to decide a split. */
 export const HEAT_SAMPLES_MAX = 1024;
 export const HEAT_SAMPLE_ONE_IN = 4;

@@ -42,37 +42,40 @@ const ALLOCATED_RATE_PER_MS = 4;
 const LAST_REFILL_MS = 5;
 export const BUCKET_FIELDS = 6;
 
-/** BurstingBuckets.refill on the buckets' slots of `f` (the hot path holds the row, not the object). */
-export function refillRow(f: Float64Array, nowMs: number): void {
-  const elapsedMs = nowMs - f[LAST_REFILL_MS]!;
+/**
+ * BurstingBuckets.refill on the buckets' slots of `f` from offset `o` (the hot path holds the
+ * runtime's packed rows, not the object).
+ */
+export function refillRow(f: Float64Array, o: number, nowMs: number): void {
+  const elapsedMs = nowMs - f[o + LAST_REFILL_MS]!;
   if (!(elapsedMs > 0)) return; // same instant, or a clock that stepped back: nothing accrues
-  f[LAST_REFILL_MS] = nowMs;
-  const balance = f[ALLOCATED_BALANCE]! + elapsedMs * f[ALLOCATED_RATE_PER_MS]!;
-  const capacity = f[ALLOCATED_CAPACITY]!;
+  f[o + LAST_REFILL_MS] = nowMs;
+  const balance = f[o + ALLOCATED_BALANCE]! + elapsedMs * f[o + ALLOCATED_RATE_PER_MS]!;
+  const capacity = f[o + ALLOCATED_CAPACITY]!;
   if (balance <= capacity) {
-    f[ALLOCATED_BALANCE] = balance;
+    f[o + ALLOCATED_BALANCE] = balance;
     return;
   }
   const unused = balance - capacity;
-  f[ALLOCATED_BALANCE] = capacity;
+  f[o + ALLOCATED_BALANCE] = capacity;
   if (!(unused > 0)) return;
-  const spilled = f[BURST_BALANCE]! + unused;
-  const burstCapacity = f[BURST_CAPACITY]!;
-  f[BURST_BALANCE] = spilled <= burstCapacity ? spilled : burstCapacity;
+  const spilled = f[o + BURST_BALANCE]! + unused;
+  const burstCapacity = f[o + BURST_CAPACITY]!;
+  f[o + BURST_BALANCE] = spilled <= burstCapacity ? spilled : burstCapacity;
 }
 
-/** BurstingBuckets.debit on the buckets' slots of `f`. */
-export function debitRow(f: Float64Array, units: number): void {
-  const allocated = f[ALLOCATED_BALANCE]!;
+/** BurstingBuckets.debit on the buckets' slots of `f` from offset `o`. */
+export function debitRow(f: Float64Array, o: number, units: number): void {
+  const allocated = f[o + ALLOCATED_BALANCE]!;
   if (allocated >= units) {
-    f[ALLOCATED_BALANCE] = allocated - units;
+    f[o + ALLOCATED_BALANCE] = allocated - units;
     return;
   }
   const fromAllocated = allocated > 0 ? allocated : 0;
   const rest = units - fromAllocated;
-  f[ALLOCATED_BALANCE] = allocated - fromAllocated;
-  if (f[BURST_BALANCE]! > 0) f[BURST_BALANCE] = f[BURST_BALANCE]! - rest;
-  else f[ALLOCATED_BALANCE] = f[ALLOCATED_BALANCE]! - rest;
+  f[o + ALLOCATED_BALANCE] = allocated - fromAllocated;
+  if (f[o + BURST_BALANCE]! > 0) f[o + BURST_BALANCE] = f[o + BURST_BALANCE]! - rest;
+  else f[o + ALLOCATED_BALANCE] = f[o + ALLOCATED_BALANCE]! - rest;
 }
 
 export class BurstingBuckets {
@@ -80,13 +83,20 @@ export class BurstingBuckets {
    * The numeric fields, in one Float64Array (slots above; a subclass's after BUCKET_FIELDS): a
    * fractional number in an object field is a pointer to a HeapNumber box in V8, so the hot path's
    * dozen fields were a dozen boxes, each a cache miss when the partition is cold; here they share
-   * two cache lines.
+   * two cache lines. map-runtime.ts makes it a view of its packed rows (rebind).
    */
-  protected readonly fields: Float64Array;
+  protected fields: Float64Array;
 
-  /** The Float64Array of the numeric fields (map-runtime.ts's hot path reads and writes it directly). */
+  /** The Float64Array of the numeric fields (a view of map-runtime.ts's packed rows once rebound). */
   get row(): Float64Array {
     return this.fields;
+  }
+
+  /** Moves the fields to `view` (as long as they are), values included; later access goes there. */
+  rebind(view: Float64Array): void {
+    assert(view.length === this.fields.length, 'a rebound row keeps its length');
+    view.set(this.fields);
+    this.fields = view;
   }
 
   get allocatedBalance(): number {
@@ -129,7 +139,7 @@ export class BurstingBuckets {
 
   /** Accrues the time since the last refill into allocated; what overflows it goes to burst. */
   refill(nowMs: number): void {
-    refillRow(this.fields, nowMs);
+    refillRow(this.fields, 0, nowMs);
   }
 
   /** Which bucket would admit a request now (the caller refilled first). */
@@ -141,7 +151,7 @@ export class BurstingBuckets {
 
   /** Debits the actual units: from allocated while it is positive, the rest from burst if it has any. */
   debit(units: number): void {
-    debitRow(this.fields, units);
+    debitRow(this.fields, 0, units);
   }
 
   /** New rate and share (after a boost change or a throughput change); the caller refilled to now. Clamps the balances. */

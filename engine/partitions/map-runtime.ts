@@ -28,6 +28,7 @@ import {
   PARTITION_READ_UNITS_PER_SECOND_MAX,
   PARTITION_WRITE_UNITS_PER_SECOND_MAX,
   SPACE_SAVING_COUNTERS_PER_TOP_KEY,
+  TOP_KEYS_EXACT_BELOW_UNITS_PER_SECOND,
   TOP_KEYS_SAMPLE_ONE_IN,
 } from '../limits.js';
 import { adjustBoosts, type ControlledPartition } from './adaptive-controller.js';
@@ -66,7 +67,10 @@ const PROVISIONED = BUCKET_FIELDS + 4;
 const HOT_SINCE_MS = BUCKET_FIELDS + 5;
 /** Charges left until the next one the top-keys sketch sees (1: the next). */
 const UNTIL_SAMPLE = BUCKET_FIELDS + 6;
-const LANE_FIELDS = BUCKET_FIELDS + 7;
+/** The partition's approximate size in bytes (PartitionState.sizeBytes), kept in its write lane's row. */
+const SIZE_BYTES = BUCKET_FIELDS + 7;
+/** A lane row's length: the stride of MapRuntime's packed rows. */
+const LANE_FIELDS = BUCKET_FIELDS + 8;
 
 /**
  * One partition's state for one kind: its buckets (inherited), its per-second window and its
@@ -84,14 +88,16 @@ export class Lane extends BurstingBuckets implements ControlledPartition {
   consumedPerSecond = 0;
   throttledPerSecond = 0;
   intervalThrottled = 0;
+  /** What the charge that ends the current sample gap weighs in the top-keys sketch: the gap's n. */
+  sampleWeight = 1;
 
-  /** `firstSampleGap`: charges until the top-keys sketch first sees one (PartitionState.nextSampleGap). */
-  constructor(nowMs: number, firstSampleGap: number) {
+  /** The top-keys sketch sees the lane's first charge (a new lane's rate is unknown: it samples exactly). */
+  constructor(nowMs: number) {
     super(0, 0, nowMs, LANE_FIELDS);
     const f = this.fields;
     f[LAST_UNITS] = 1;
     f[HOT_SINCE_MS] = Number.NaN;
-    f[UNTIL_SAMPLE] = firstSampleGap;
+    f[UNTIL_SAMPLE] = 1;
     this.windowIndex = Math.floor(nowMs / 1000);
     this.rollDueMs = rollDueMsOf(this.windowIndex);
   }
@@ -154,7 +160,6 @@ export class Lane extends BurstingBuckets implements ControlledPartition {
 export class PartitionState implements Admission {
   retired = false;
   splitPending = false;
-  sizeBytes = 0;
   readonly read: Lane;
   readonly write: Lane;
   readonly heat: HeatSketch;
@@ -171,10 +176,18 @@ export class PartitionState implements Admission {
     readonly owner: MapRuntime,
   ) {
     this.#random = ((partitionId + 1) * 0x2545f491) >>> 0 || 1;
-    this.read = new Lane(nowMs, this.nextSampleGap());
-    this.write = new Lane(nowMs, this.nextSampleGap());
+    this.read = new Lane(nowMs);
+    this.write = new Lane(nowMs);
     this.heat = new HeatSketch(partitionId * 0x9e3779b1 + 1);
     this.topKeys = new SpaceSaving(Math.max(1, topKeys * SPACE_SAVING_COUNTERS_PER_TOP_KEY));
+  }
+
+  /** Approximate bytes the partition holds (noteSize's sum, never below 0): a slot of its write lane's row. */
+  get sizeBytes(): number {
+    return this.write.row[SIZE_BYTES]!;
+  }
+  set sizeBytes(value: number) {
+    this.write.row[SIZE_BYTES] = value;
   }
 
   /** xorshift32: a cheap deterministic sampler (no Math.random in the engine). */
@@ -187,13 +200,13 @@ export class PartitionState implements Admission {
   }
 
   /**
-   * Charges until the top-keys sketch sees the next one: each charge is kept with probability
-   * 1 / TOP_KEYS_SAMPLE_ONE_IN, independently, as a coin per charge would keep it — but the coin is
-   * not tossed per charge: the gap to the next kept charge is drawn (geometric, from one random
-   * number) when one is kept, and a lane counts it down (UNTIL_SAMPLE), one decrement a charge.
+   * Charges until the top-keys sketch sees the next one: each charge is kept with probability 1 / n,
+   * independently, as a coin per charge would keep it — but the coin is not tossed per charge: the
+   * gap to the next kept charge is drawn (geometric, from one random number) when one is kept, and a
+   * lane counts it down (UNTIL_SAMPLE), one decrement a charge.
    */
-  nextSampleGap(): number {
-    return geometricGap(this.nextRandom(), TOP_KEYS_SAMPLE_ONE_IN);
+  nextSampleGap(n: number): number {
+    return geometricGap(this.nextRandom(), n);
   }
 
   throttle(exception: Throttle['exception'], reason: string): Throttle {
@@ -244,9 +257,13 @@ export class MapRuntime {
   map!: PartitionMap;
   states: PartitionState[] = [];
   #lookup!: PartitionLookup;
-  /** states[i].read.row and states[i].write.row: admitAndCharge's way to a lane without its objects. */
-  #readRows: Float64Array[] = [];
-  #writeRows: Float64Array[] = [];
+  /**
+   * Every lane's row, packed: states[i].read.row is #readRows[i × LANE_FIELDS, + LANE_FIELDS) (a
+   * view), and likewise for writes. The hot path indexes these two arrays, so a request touches its
+   * row's bytes and no object of its partition (each object is another cache miss when cold).
+   */
+  #readRows: Float64Array = new Float64Array(0);
+  #writeRows: Float64Array = new Float64Array(0);
   readonly read: KindState;
   readonly write: KindState;
 
@@ -284,8 +301,8 @@ export class MapRuntime {
     this.map = map;
     this.#lookup = new PartitionLookup(map.partitions);
     this.states = states;
-    this.#readRows = states.map((state) => state.read.row);
-    this.#writeRows = states.map((state) => state.write.row);
+    this.#readRows = packRows(states.map((state) => state.read));
+    this.#writeRows = packRows(states.map((state) => state.write));
     this.#configure(this.read, nowMs);
     this.#configure(this.write, nowMs);
   }
@@ -376,7 +393,7 @@ export class MapRuntime {
     if (nowMs >= kind.tickDueMs) this.#tick(kind, nowMs);
     if (nowMs >= lane.rollDueMs) this.#rollLane(lane, kind, state, nowMs);
     if (lane.provisioned) lane.refill(nowMs);
-    this.#account(kind, lane.row, state, -1, units, key, keyOffset, nowMs);
+    this.#account(kind, lane.row, 0, state, -1, units, key, keyOffset, nowMs);
   }
 
   /**
@@ -385,8 +402,9 @@ export class MapRuntime {
    * row (held to it by test/partitions/admit-and-charge.test.ts).
    *
    * The usual case — provisioned, window not due to roll, under the ceiling, a bucket positive — runs
-   * on the lane's Float64Array row alone (#rows), without touching the PartitionState or Lane
-   * object: on a cold partition each object is a cache miss, and GetItem pays this on every call.
+   * on the lane's row in the packed rows alone (#readRows, #writeRows), without touching the
+   * PartitionState or Lane object: on a cold partition each object is a cache miss, and GetItem
+   * pays this on every call.
    * Anything else takes the object path (admit, then #account), which does the same arithmetic.
    */
   admitAndCharge(kindName: AccessKind, key: Uint8Array, keyOffset: number, nowMs: number, units: number): Throttle | undefined {
@@ -394,11 +412,12 @@ export class MapRuntime {
     const kind = isRead ? this.read : this.write;
     if (nowMs >= kind.tickDueMs) this.#tick(kind, nowMs);
     const index = this.#lookup.find(key, keyOffset);
-    const f = (isRead ? this.#readRows : this.#writeRows)[index]!;
-    if (kind.onDemand === undefined && nowMs < f[ROLL_DUE_MS]! && f[WINDOW_UNITS]! < kind.ceilingPerSecond) {
-      refillRow(f, nowMs);
-      if (f[ALLOCATED_BALANCE]! > 0 || f[BURST_BALANCE]! > 0) {
-        if (units !== 0) this.#account(kind, f, undefined, index, units, key, keyOffset, nowMs);
+    const f = isRead ? this.#readRows : this.#writeRows;
+    const o = index * LANE_FIELDS;
+    if (kind.onDemand === undefined && nowMs < f[o + ROLL_DUE_MS]! && f[o + WINDOW_UNITS]! < kind.ceilingPerSecond) {
+      refillRow(f, o, nowMs);
+      if (f[o + ALLOCATED_BALANCE]! > 0 || f[o + BURST_BALANCE]! > 0) {
+        if (units !== 0) this.#account(kind, f, o, undefined, index, units, key, keyOffset, nowMs);
         this.admittedIndex = index;
         return undefined;
       }
@@ -406,31 +425,45 @@ export class MapRuntime {
     this.admittedIndex = -1;
     const admitted = this.admit(kindName, key, keyOffset, nowMs);
     if (!(admitted instanceof PartitionState)) return admitted;
-    if (units !== 0) this.#account(kind, (isRead ? admitted.read : admitted.write).row, admitted, -1, units, key, keyOffset, nowMs);
+    if (units !== 0) this.#account(kind, (isRead ? admitted.read : admitted.write).row, 0, admitted, -1, units, key, keyOffset, nowMs);
     return undefined;
   }
 
+  /** Adds `deltaBytes` to the size of the partition at `index` in `states` (never below 0); returns the new size. */
+  addSize(index: number, deltaBytes: number): number {
+    const rows = this.#writeRows;
+    const o = index * LANE_FIELDS + SIZE_BYTES;
+    const size = rows[o]! + deltaBytes;
+    return (rows[o] = size > 0 ? size : 0);
+  }
+
   /**
-   * The debit and bookkeeping of a charge on a lane's row `f`, already ticked, rolled and refilled to
-   * nowMs: `state` is the partition's, or undefined with `index` its position in #states (looked up
-   * only in the rare cases that need the object: a sampled charge, a hot lane).
+   * The debit and bookkeeping of a charge on a lane's row (`f` from offset `o`), already ticked,
+   * rolled and refilled to nowMs: `state` is the partition's, or undefined with `index` its position
+   * in #states (looked up only in the rare cases that need the object: a sampled charge, a hot lane).
    */
-  #account(kind: KindState, f: Float64Array, state: PartitionState | undefined, index: number, units: number, key: Uint8Array, keyOffset: number, nowMs: number): void {
-    if (f[PROVISIONED] === 1) debitRow(f, units);
-    f[WINDOW_UNITS] = f[WINDOW_UNITS]! + units;
+  #account(kind: KindState, f: Float64Array, o: number, state: PartitionState | undefined, index: number, units: number, key: Uint8Array, keyOffset: number, nowMs: number): void {
+    if (f[o + PROVISIONED] === 1) debitRow(f, o, units);
+    f[o + WINDOW_UNITS] = f[o + WINDOW_UNITS]! + units;
     kind.window.units += units;
     kind.onDemand?.add(units);
-    f[INTERVAL_CONSUMED] = f[INTERVAL_CONSUMED]! + units;
-    if (units > 0) f[LAST_UNITS] = units;
-    // The top-keys sketch sees a 1 / TOP_KEYS_SAMPLE_ONE_IN sample of charges, weighted up to stay
-    // unbiased: a take-over (a miss on a full sketch) copies the key and scans the counters, too
-    // dear per request.
-    if ((f[UNTIL_SAMPLE] = f[UNTIL_SAMPLE]! - 1) <= 0) {
+    f[o + INTERVAL_CONSUMED] = f[o + INTERVAL_CONSUMED]! + units;
+    if (units > 0) f[o + LAST_UNITS] = units;
+    // The top-keys sketch sees every charge of a lane below TOP_KEYS_EXACT_BELOW_UNITS_PER_SECOND
+    // (in its last complete second and so far in this one), and a 1 / TOP_KEYS_SAMPLE_ONE_IN sample
+    // of a busier lane's, each kept charge weighted by its gap's n to stay unbiased: an update of a
+    // cold sketch misses cache (a take-over also copies the key and scans the counters), too dear for
+    // every request. A burst after an idle second is counted exactly only up to the threshold.
+    if ((f[o + UNTIL_SAMPLE] = f[o + UNTIL_SAMPLE]! - 1) <= 0) {
       const owner = state ?? this.states[index]!;
-      f[UNTIL_SAMPLE] = owner.nextSampleGap();
-      owner.topKeys.add(hashOfKeyAt(key, keyOffset), units * TOP_KEYS_SAMPLE_ONE_IN, key, keyOffset);
+      const lane = kind.kind === 'read' ? owner.read : owner.write;
+      owner.topKeys.add(hashOfKeyAt(key, keyOffset), units * lane.sampleWeight, key, keyOffset);
+      const busy = lane.previousWindowUnits >= TOP_KEYS_EXACT_BELOW_UNITS_PER_SECOND || f[o + WINDOW_UNITS]! >= TOP_KEYS_EXACT_BELOW_UNITS_PER_SECOND;
+      const n = busy ? TOP_KEYS_SAMPLE_ONE_IN : 1;
+      lane.sampleWeight = n;
+      f[o + UNTIL_SAMPLE] = owner.nextSampleGap(n);
     }
-    if (!Number.isNaN(f[HOT_SINCE_MS]!)) (state ?? this.states[index]!).heat.offer(key, units, nowMs, keyOffset);
+    if (!Number.isNaN(f[o + HOT_SINCE_MS]!)) (state ?? this.states[index]!).heat.offer(key, units, nowMs, keyOffset);
   }
 
   /** Rolls the table-level windows and runs the controller when its interval has passed. */
@@ -479,6 +512,13 @@ export class MapRuntime {
       this.onHot(this, state, nowMs);
     }
   }
+}
+
+/** One array holding `lanes`' rows back to back, each lane rebound to its view of it (values kept). */
+function packRows(lanes: readonly Lane[]): Float64Array {
+  const rows = new Float64Array(lanes.length * LANE_FIELDS);
+  lanes.forEach((lane, i) => lane.rebind(rows.subarray(i * LANE_FIELDS, (i + 1) * LANE_FIELDS)));
+  return rows;
 }
 
 function countChildren(inherited: ReadonlyMap<number, PartitionState>, parent: PartitionState): number {

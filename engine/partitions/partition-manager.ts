@@ -41,7 +41,7 @@ import {
   PARTITIONS_PER_MAP_MAX,
 } from '../limits.js';
 import { assert } from '../util/assert.js';
-import type { Clock } from '../util/clock.js';
+import { coarseReader, type Clock } from '../util/clock.js';
 import { InvalidArgumentError } from '../util/errors.js';
 import { describeMap } from './describe.js';
 import { chooseSplitPoint } from './heat-sketch.js';
@@ -90,16 +90,23 @@ export class PartitionManager {
   #lastRuntime: MapRuntime | undefined;
   /** The clock as admit last read it: charge debits at this time instead of reading the clock again. */
   #admitNowMs = 0;
+  /**
+   * The manager's one time source: the clock's coarseNow (util/coarse-clock.ts) when modelled, a
+   * memory read instead of a runtime call on every request; now() when unlimited, which reads the
+   * time only for map edits and starts no ticker.
+   */
+  readonly #now: () => number;
   #tail: Promise<void> = Promise.resolve();
   #failure: unknown = undefined;
 
   private constructor(
     private readonly store: Store,
-    private readonly clock: Clock,
+    clock: Clock,
     options: PartitionOptions,
   ) {
     this.mode = options.mode;
-    this.#admitNowMs = clock.now();
+    this.#now = options.mode === 'unlimited' ? () => clock.now() : coarseReader(clock);
+    this.#admitNowMs = this.#now();
     this.#unlimited = options.mode === 'unlimited';
     const topKeys = options.topKeys ?? PARTITION_TOP_KEYS_DEFAULT;
     const fraction = options.heatThresholdFraction ?? PARTITION_HEAT_THRESHOLD_FRACTION_DEFAULT;
@@ -124,7 +131,7 @@ export class PartitionManager {
   /** Opens the manager over `store`, loading every partition map persisted in it. */
   static async open(store: Store, clock: Clock, options: PartitionOptions): Promise<PartitionManager> {
     const manager = new PartitionManager(store, clock, options);
-    const now = clock.now();
+    const now = manager.#now();
     for (const [key, value] of store.scan(mapKeyRange())) {
       const { tableId, indexId } = decodeMapKey(key);
       manager.#setMap(mapIdOf(tableId, indexId), manager.#runtime(decodeMap(tableId, indexId, value), now));
@@ -142,7 +149,7 @@ export class PartitionManager {
     return this.#edit(async () => {
       const map = initialMap(tableId, indexId, { ...settings }, hasLsi, partitionKeyType, partitionCountFor(settings));
       await this.store.write([{ type: 'put', key: mapKey(tableId, indexId), value: encodeMap(map) }]);
-      this.#setMap(mapIdOf(tableId, indexId), this.#runtime(map, this.clock.now()));
+      this.#setMap(mapIdOf(tableId, indexId), this.#runtime(map, this.#now()));
     });
   }
 
@@ -161,11 +168,11 @@ export class PartitionManager {
     checkSettings(settings);
     return this.#edit(async () => {
       const runtime = this.#mapOf(tableId, indexId);
-      const now = this.clock.now();
+      const now = this.#now();
       const next = growTo({ ...runtime.map, settings: { ...settings } }, partitionCountFor(settings), 'throughput', now);
       checkMap(next);
       await this.store.write([{ type: 'put', key: mapKey(tableId, indexId), value: encodeMap(next) }]);
-      runtime.install(next, this.clock.now(), this.#inheritance(runtime.map, next, runtime));
+      runtime.install(next, this.#now(), this.#inheritance(runtime.map, next, runtime));
     });
   }
 
@@ -177,7 +184,7 @@ export class PartitionManager {
   admit(tableId: number, indexId: number, kind: AccessKind, key: Uint8Array, keyOffset = 0): Admission | Throttle {
     if (this.#unlimited) return UNLIMITED;
     const runtime = this.#mapOf(tableId, indexId);
-    const nowMs = this.clock.now();
+    const nowMs = this.#now();
     this.#admitNowMs = nowMs;
     return runtime.admit(kind, key, keyOffset, nowMs);
   }
@@ -192,12 +199,13 @@ export class PartitionManager {
   admitAndCharge(tableId: number, indexId: number, kind: AccessKind, key: Uint8Array, keyOffset: number, units: number, deltaBytes = 0): Throttle | undefined {
     if (this.#unlimited) return undefined;
     const runtime = this.#mapOf(tableId, indexId);
-    const nowMs = this.clock.now();
+    const nowMs = this.#now();
     this.#admitNowMs = nowMs;
     const throttle = runtime.admitAndCharge(kind, key, keyOffset, nowMs, units);
     if (throttle === undefined && deltaBytes !== 0) {
       const index = runtime.admittedIndex;
-      this.#noteSizeOn(runtime, index >= 0 ? runtime.states[index]! : runtime.lookup(key, keyOffset), key, deltaBytes, keyOffset);
+      if (index < 0) this.#noteSizeOn(runtime, runtime.lookup(key, keyOffset), key, deltaBytes, keyOffset);
+      else if (runtime.addSize(index, deltaBytes) > this.#splitSizeBytes) this.#splitForSize(runtime, runtime.states[index]!, key, keyOffset);
     }
     return throttle;
   }
@@ -237,7 +245,12 @@ export class PartitionManager {
 
   #noteSizeOn(runtime: MapRuntime, state: PartitionState, key: Uint8Array, deltaBytes: number, keyOffset: number): void {
     state.sizeBytes = Math.max(0, state.sizeBytes + deltaBytes);
-    if (state.sizeBytes <= this.#splitSizeBytes || state.splitPending) return;
+    if (state.sizeBytes > this.#splitSizeBytes) this.#splitForSize(runtime, state, key, keyOffset);
+  }
+
+  /** Schedules a split of `state`'s partition, grown past the split size by a write of key[keyOffset..], unless one is pending. */
+  #splitForSize(runtime: MapRuntime, state: PartitionState, key: Uint8Array, keyOffset: number): void {
+    if (state.splitPending) return;
     const index = runtime.indexOf(state);
     const mid = hashMidpoint(runtime.map, index);
     if (mid !== undefined) {
@@ -255,7 +268,7 @@ export class PartitionManager {
   /** Every map of the table, indexId order. */
   describe(tableId: number): PartitionDescription[] {
     const runtimes = [...this.#maps.values()].filter((r) => r.map.tableId === tableId).sort((a, b) => a.map.indexId - b.map.indexId);
-    const now = this.clock.now();
+    const now = this.#now();
     return runtimes.flatMap((runtime) => describeMap(runtime, now, this.#runtimeOptions.topKeys));
   }
 
@@ -301,10 +314,10 @@ export class PartitionManager {
       try {
         if (this.#maps.get(mapIdOf(runtime.map.tableId, runtime.map.indexId)) !== runtime || state.retired) return;
         if (runtime.map.partitions.length + keys.length > PARTITIONS_PER_MAP_MAX) return;
-        const next = splitPartition(runtime.map, state.partitionId, keys, cause, this.clock.now());
+        const next = splitPartition(runtime.map, state.partitionId, keys, cause, this.#now());
         checkMap(next);
         await this.store.write([{ type: 'put', key: mapKey(runtime.map.tableId, runtime.map.indexId), value: encodeMap(next) }]);
-        runtime.install(next, this.clock.now(), this.#inheritance(runtime.map, next, runtime));
+        runtime.install(next, this.#now(), this.#inheritance(runtime.map, next, runtime));
       } finally {
         state.splitPending = false;
       }

@@ -122,6 +122,32 @@ describe('BurstingBuckets', () => {
   });
 });
 
+describe('BurstingBuckets.rebind', () => {
+  it('moves the fields into a view of a larger array, values kept; the object and the view then share them', () => {
+    const moved = new BurstingBuckets(10, 10, 0);
+    const stayed = new BurstingBuckets(10, 10, 0);
+    for (const buckets of [moved, stayed]) {
+      buckets.refill(500);
+      buckets.debit(7);
+    }
+    const packed = new Float64Array(moved.row.length * 3).fill(-1);
+    const view = packed.subarray(moved.row.length, moved.row.length * 2);
+    moved.rebind(view);
+    expect(moved.row).toBe(view);
+    expect(Array.from(view)).toEqual(Array.from(stayed.row));
+    // Both go on alike: the object works on the view, and writes to the packed array reach the object.
+    for (const buckets of [moved, stayed]) {
+      buckets.refill(2500);
+      buckets.debit(3000);
+    }
+    expect(Array.from(view)).toEqual(Array.from(stayed.row));
+    expect(packed.subarray(0, moved.row.length).every((x) => x === -1)).toBe(true); // neighbours untouched
+    packed[moved.row.length] = 1234; // slot 0 of the view: the allocated balance
+    expect(moved.allocatedBalance).toBe(1234);
+    expect(() => moved.rebind(new Float64Array(1))).toThrow();
+  });
+});
+
 describe('SecondWindow', () => {
   it('keeps the last complete second, and forgets it after an idle gap', () => {
     const window = new SecondWindow(500);

@@ -166,8 +166,28 @@ describe('PartitionManager', () => {
     drive(manager, clock, 1, 100, () => item!);
     const top = manager.describe(1).find((p) => p.partitionId === alone!.partitionId)!.hotKeys[0]!;
     expect(top.key).toEqual(item!.subarray(4));
-    expect(top.units % 8).toBe(0); // sampled one in 8, weighted by 8
     expect(top.units).toBeGreaterThan(0);
+  });
+
+  it('top keys: every charge of a quiet lane; one in TOP_KEYS_SAMPLE_ONE_IN of a busy one, weighted to stay unbiased', async () => {
+    const quiet = await setup();
+    await quiet.manager.createMap(1, 0, ON_DEMAND, false, 'S');
+    const [a, b] = keysBelow(2 ** 29, 2);
+    // 100 writes a second, below TOP_KEYS_EXACT_BELOW_UNITS_PER_SECOND: counted exactly.
+    drive(quiet.manager, quiet.clock, 3, 100, (i) => (i % 4 === 0 ? b! : a!));
+    const counted = quiet.manager.describe(1).flatMap((p) => p.hotKeys);
+    expect(counted.map((hit) => hit.units).sort((x, y) => x - y)).toEqual([75, 225]);
+
+    const busy = await setup();
+    await busy.manager.createMap(1, 0, ON_DEMAND, false, 'S');
+    const keys = keysBelow(2 ** 29, 8);
+    // 2,000 one-unit reads a second for 20 s: the first second exactly, then sampled.
+    drive(busy.manager, busy.clock, 20, 2000, (i) => keys[i % keys.length]!, 'read');
+    const hits = busy.manager.describe(1).flatMap((p) => p.hotKeys);
+    const total = hits.reduce((sum, hit) => sum + hit.units, 0);
+    expect(total).not.toBe(40_000); // sampled, not counted
+    expect(Math.abs(total - 40_000)).toBeLessThan(4000); // unbiased: ~3.5% standard error at this count
+    expect(hits.every((hit) => hit.units > 2000)).toBe(true); // every key seen, each with a fair share
   });
 
   it('sequential sort-key traffic does not split; with LSIs a hot collection splits only at its edge', async () => {
@@ -240,6 +260,39 @@ describe('PartitionManager', () => {
     expect(seconds.every((c) => Object.keys(c).length === 0)).toBe(true);
     expect(manager.describe(1).length).toBe(1);
     expect(manager.mode).toBe('unlimited');
+  });
+
+  it('reads time through the clock\'s coarseNow when modelled, and only now() when unlimited', async () => {
+    /** now() runs on the ManualClock; coarseNow() is a second, separately set time. */
+    class TwoTimeClock extends ManualClock {
+      coarseMs = 1_000_000;
+      coarseReads = 0;
+      coarseNow(): number {
+        this.coarseReads++;
+        return this.coarseMs;
+      }
+    }
+    const clock = new TwoTimeClock(1_000_000);
+    const { manager } = await setup({}, new MemoryFileSystem(), clock);
+    await manager.createMap(1, 0, PROVISIONED(1, 1), false, 'S');
+    const key = suffix('k');
+    const spend = (): boolean => manager.admitAndCharge(1, 0, 'write', key, 0, 1) === undefined;
+    // A full write bucket holds 1 s + 300 s of burst at 1 WCU/s: spend it all at one coarse instant.
+    let admitted = 0;
+    while (spend()) admitted++;
+    expect(admitted).toBeGreaterThan(200);
+    // now() moving on refills nothing: the hot path never reads it.
+    clock.advance(10_000);
+    expect(spend()).toBe(false);
+    clock.coarseMs += 10_000;
+    expect(spend()).toBe(true);
+    expect(clock.coarseReads).toBeGreaterThan(admitted);
+
+    const unlimited = new TwoTimeClock(1_000_000);
+    const other = await setup({ mode: 'unlimited' }, new MemoryFileSystem(), unlimited);
+    await other.manager.createMap(1, 0, PROVISIONED(1, 1), false, 'S');
+    expect(other.manager.admitAndCharge(1, 0, 'write', key, 0, 1)).toBeUndefined();
+    expect(unlimited.coarseReads).toBe(0); // no ticker started for a database that models nothing
   });
 
   it('a background split that fails is reported by idle(), not swallowed', async () => {
