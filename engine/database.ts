@@ -112,7 +112,9 @@ export class Database {
       path: options.path ?? '/silt',
       env,
       sync: options.sync ?? 'always',
+      // Its own memory dies with it: no log to replay, and no table to keep at close.
       writeAheadLog: !privateMemory,
+      flushOnClose: !privateMemory,
       ...(options.memtableBytes === undefined ? {} : { memtableBytes: options.memtableBytes }),
       ...(options.blockCacheBytes === undefined ? {} : { blockCacheBytes: options.blockCacheBytes }),
     });

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Database } from '../engine/database.js';
+import { Background } from '../engine/lsm/background.js';
 import { ManualClock } from '../engine/util/clock.js';
 import { SeededRandom } from '../engine/util/random.js';
 import { FaultFileSystem } from '../engine/vfs/fault.js';
@@ -168,5 +169,18 @@ describe('Database and the write-ahead log', () => {
     expect(given.store.stats().counters.walBytes).toBeGreaterThan(0);
     await own.close();
     await given.close();
+  });
+
+  it('does not flush its own memory at close: no one could ever read the table', async () => {
+    const own = await Database.open({ capacity: 'unlimited' });
+    await own.createTable({ TableName: 'gone', KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' });
+    for (let i = 0; i < 100; i++) await own.putItem({ TableName: 'gone', Item: { id: { S: `item${i}` } } });
+    const flushNow = vi.spyOn(Background.prototype, 'flushNow');
+    try {
+      await own.close();
+      expect(flushNow).not.toHaveBeenCalled();
+    } finally {
+      flushNow.mockRestore();
+    }
   });
 });

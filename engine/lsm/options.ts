@@ -21,6 +21,13 @@ export interface StoreOptions {
    * own in-memory file system), where no log could ever be replayed (RocksDB's disableWAL).
    */
   writeAheadLog?: boolean;
+  /**
+   * Without a WAL: whether close() flushes the memtables first (default true), so that a clean close
+   * loses nothing. false drops them: for a store whose files die with it anyway (the Database's own
+   * in-memory file system), where that flush is work no one can use (RocksDB's
+   * avoid_flush_during_shutdown). With a WAL, close never flushes: the log holds the writes.
+   */
+  flushOnClose?: boolean;
   /** File system, clock and randomness. Default: the real ones (`nodeEnv()`), or memory when `inMemory`. */
   env?: Env;
   /** Shorthand for `env: memoryEnv()`. */
@@ -61,6 +68,7 @@ export interface ResolvedOptions {
   readonly path: string;
   readonly sync: SyncMode;
   readonly writeAheadLog: boolean;
+  readonly flushOnClose: boolean;
   readonly env: Env;
   readonly createIfMissing: boolean;
   readonly salvage: boolean;
@@ -127,6 +135,7 @@ export function resolveOptions(options: StoreOptions): ResolvedOptions {
     path: options.path,
     sync: oneOf('sync', options.sync, ['always', 'none'], 'always'),
     writeAheadLog: flag('writeAheadLog', options.writeAheadLog, true),
+    flushOnClose: flag('flushOnClose', options.flushOnClose, true),
     env: environment(options.env, flag('inMemory', options.inMemory, false)),
     createIfMissing: flag('createIfMissing', options.createIfMissing, true),
     salvage: flag('salvage', options.salvage, false),

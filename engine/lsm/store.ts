@@ -401,8 +401,8 @@ export class Store {
 
   /**
    * Waits for queued writes and running background jobs, syncs the WAL, and releases the directory.
-   * Without a WAL (options.writeAheadLog false) it flushes the memtables first: a clean close keeps
-   * every acknowledged write.
+   * Without a WAL (options.writeAheadLog false) it flushes the memtables first, so a clean close keeps
+   * every acknowledged write, unless options.flushOnClose is false (the writes are then dropped).
    */
   close(): Promise<void> {
     this.#closing ??= this.#close();
@@ -413,7 +413,7 @@ export class Store {
     const state = this.state;
     await this.writePath.drain();
     // No new write can come: every public call refuses once close() has begun.
-    const flushed = state.options.writeAheadLog ? undefined : this.#flushForClose();
+    const flushed = state.options.writeAheadLog || !state.options.flushOnClose ? undefined : this.#flushForClose();
     try {
       await flushed;
     } finally {

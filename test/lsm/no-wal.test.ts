@@ -67,6 +67,22 @@ describe('store without a write-ahead log', () => {
     await reopened.close();
   });
 
+  it('with flushOnClose false, a close drops what no table holds, and keeps the tables', async () => {
+    const fs = new FaultFileSystem();
+    const store = await open(fs, { memtableBytes: 1 << 20, flushOnClose: false });
+    await store.put(k('flushed'), k('1'));
+    await store.flush();
+    await store.put(k('memtable only'), k('2'));
+    const files = await fs.list('/db');
+    await store.close();
+    expect((await fs.list('/db')).filter((name) => !files.includes(name))).toEqual([]); // no table made at close
+
+    const reopened = await open(fs);
+    expect(dec.decode(reopened.get(k('flushed'))!)).toBe('1');
+    expect(reopened.get(k('memtable only'))).toBeUndefined();
+    await reopened.close();
+  });
+
   it('replays the logs a store with a WAL left, then logs nothing more', async () => {
     const fs = new FaultFileSystem();
     const logged = await open(fs, { writeAheadLog: true, memtableBytes: 1 << 20 });

@@ -19,6 +19,7 @@ describe('resolveOptions defaults', () => {
       path: '/db',
       sync: 'always',
       writeAheadLog: true,
+      flushOnClose: true,
       createIfMissing: true,
       salvage: false,
       memtableBytes: limits.MEMTABLE_BYTES_DEFAULT,
@@ -102,6 +103,7 @@ describe('resolveOptions rejections', () => {
     ['compactionThreads fractional', { compactionThreads: 1.5 }],
     ['inMemory not a boolean', { inMemory: 'yes' }],
     ['writeAheadLog not a boolean', { writeAheadLog: 'false' }],
+    ['flushOnClose not a boolean', { flushOnClose: 'false' }],
   ];
   for (const [name, options] of cases) {
     it(`rejects ${name}`, () => {
