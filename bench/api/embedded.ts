@@ -27,6 +27,7 @@ import { Database } from '../../engine/database.js';
 import type { SyncMode } from '../../engine/lsm/options.js';
 import { LatencyRecorder, type LatencySummary } from '../lsm/histogram.js';
 import { formatSelfTime, topSelfTime, withCpuProfile } from '../lsm/profile.js';
+import { isEntryScript, runScript, UsageError } from '../script.js';
 
 type Operation = 'put' | 'get' | 'query' | 'update';
 type Storage = 'memory' | 'disk';
@@ -38,6 +39,17 @@ const ITEMS_PER_PARTITION = 10;
 const SAMPLE_EVERY = 4;
 const PROFILE_TOP_FUNCTIONS = 15;
 const TABLE = 'Bench';
+const USAGE = `usage: npm run bench:api -- [flags]  (or: node dist/bench/api/embedded.js [flags])
+
+  --num N           operations per case, at most (default 50000; at least ${ITEMS_PER_PARTITION})
+  --seconds S       a case stops after S seconds, whichever comes first (default 3)
+  --storage a,b     memory, disk or both (default memory,disk)
+  --sync a,b        none, always or both (default none,always)
+  --modes a,b       serial, concurrent or both (default serial,concurrent)
+  --ops a,b         any of ${OPERATIONS.join(', ')} (default: all)
+  --profile WHAT    auto (profile a case that misses its target), off, or an operation to profile
+  --help
+`;
 /** About 120 bytes of item: a realistic small record. */
 const PAYLOAD = 'x'.repeat(80);
 
@@ -66,15 +78,15 @@ function parseOptions(argv: readonly string[]): Options {
   });
   const list = <T extends string>(text: string, allowed: readonly T[], flag: string): T[] => {
     const items = text.split(',').filter((item) => item !== '');
-    for (const item of items) if (!(allowed as readonly string[]).includes(item)) throw new Error(`--${flag}: unknown value ${item} (one of ${allowed.join(', ')})`);
+    for (const item of items) if (!(allowed as readonly string[]).includes(item)) throw new UsageError(`--${flag}: unknown value ${item} (one of ${allowed.join(', ')})`);
     return items as T[];
   };
   const num = Number(values.num);
   const seconds = Number(values.seconds);
-  if (!(Number.isSafeInteger(num) && num >= ITEMS_PER_PARTITION)) throw new Error('--num must be an integer ≥ 10');
-  if (!(seconds > 0)) throw new Error('--seconds must be positive');
+  if (!(Number.isSafeInteger(num) && num >= ITEMS_PER_PARTITION)) throw new UsageError('--num must be an integer ≥ 10');
+  if (!(seconds > 0)) throw new UsageError('--seconds must be positive');
   const profile = values.profile;
-  if (profile !== 'auto' && profile !== 'off' && !(OPERATIONS as readonly string[]).includes(profile)) throw new Error('--profile: auto, off or an operation');
+  if (profile !== 'auto' && profile !== 'off' && !(OPERATIONS as readonly string[]).includes(profile)) throw new UsageError('--profile: auto, off or an operation');
   return {
     num,
     seconds,
@@ -305,9 +317,4 @@ export async function main(argv: readonly string[], out: (line: string) => void)
   return rows;
 }
 
-if (process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
-  main(process.argv.slice(2), (line) => process.stdout.write(`${line}\n`)).catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 1;
-  });
-}
+if (isEntryScript(import.meta.url)) void runScript(USAGE, main);

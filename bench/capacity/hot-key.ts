@@ -43,6 +43,7 @@ import { partitionKeyHash } from '../../engine/model/storage-key.js';
 import { ManualClock } from '../../engine/util/clock.js';
 import { SeededRandom } from '../../engine/util/random.js';
 import { escapeXml, FONT_FAMILY, lineChart, seriesColor, SVG_NAMESPACE } from '../report/svg.js';
+import { isEntryScript, runScript, UsageError } from '../script.js';
 import { main as overheadMain } from './overhead.js';
 
 const TABLE = 'HotKey';
@@ -59,6 +60,18 @@ type Config = 'unlimited' | 'provisioned' | 'adaptive' | 'split';
 const CONFIGS: readonly Config[] = ['unlimited', 'provisioned', 'adaptive', 'split'];
 type WorkloadName = 'one-hot-partition' | 'zipfian';
 const WORKLOADS: readonly WorkloadName[] = ['one-hot-partition', 'zipfian'];
+const USAGE = `usage: npm run bench:capacity -- [flags]  (or: node dist/bench/capacity/hot-key.js [flags])
+
+  --workloads a,b   any of ${WORKLOADS.join(', ')} (default: both)
+  --configs a,b     any of ${CONFIGS.join(', ')} (default: all)
+  --seconds N       simulated seconds per workload, at least ${INTERVAL_S} (default: each workload's own)
+  --seed N          seed of the key draws and retry jitter (default 1)
+  --out DIR         where the JSON and SVG reports go (default ${OUT_DIR})
+  --png PATH        also rasterise the plot to this PNG
+  --no-overhead     skip the overhead bench that follows the workloads
+  --overhead-only   run only the overhead bench (bench/capacity/overhead.ts)
+  --help
+`;
 
 interface Workload {
   name: WorkloadName;
@@ -421,16 +434,18 @@ function parseOptions(argv: readonly string[]): Options {
   });
   const list = <T extends string>(text: string, allowed: readonly T[], flag: string): T[] => {
     const items = text.split(',').filter((item) => item !== '');
-    for (const item of items) if (!(allowed as readonly string[]).includes(item)) throw new Error(`--${flag}: unknown value ${item} (one of ${allowed.join(', ')})`);
+    for (const item of items) if (!(allowed as readonly string[]).includes(item)) throw new UsageError(`--${flag}: unknown value ${item} (one of ${allowed.join(', ')})`);
     return items as T[];
   };
   const seconds = values.seconds === undefined ? undefined : Number(values.seconds);
-  if (seconds !== undefined && !(Number.isInteger(seconds) && seconds >= INTERVAL_S)) throw new Error(`--seconds must be an integer ≥ ${INTERVAL_S}`);
+  if (seconds !== undefined && !(Number.isInteger(seconds) && seconds >= INTERVAL_S)) throw new UsageError(`--seconds must be an integer ≥ ${INTERVAL_S}`);
+  const seed = Number(values.seed);
+  if (!Number.isSafeInteger(seed)) throw new UsageError(`--seed must be an integer, got '${values.seed}'`);
   return {
     workloads: list(values.workloads, WORKLOADS, 'workloads'),
     configs: list(values.configs, CONFIGS, 'configs'),
     seconds,
-    seed: Number(values.seed),
+    seed,
     png: values.png,
     out: values.out,
     overhead: values['no-overhead'] !== true,
@@ -481,9 +496,4 @@ export async function main(argv: readonly string[], out: (line: string) => void)
   return results;
 }
 
-if (process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
-  main(process.argv.slice(2), (line) => process.stdout.write(`${line}\n`)).catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 1;
-  });
-}
+if (isEntryScript(import.meta.url)) void runScript(USAGE, main);

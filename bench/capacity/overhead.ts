@@ -41,8 +41,18 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { Database } from '../../engine/database.js';
 import { SystemClock, type Clock } from '../../engine/util/clock.js';
+import { isEntryScript, runScript, UsageError } from '../script.js';
 
 const TABLE = 'Overhead';
+const USAGE = `usage: node dist/bench/capacity/overhead.js [flags]  (or: npm run bench:capacity -- --overhead-only)
+
+  --operations put,get  which operations to measure (default put,get)
+  --processes N         processes per mode and operation (default 24)
+  --rounds N            timed rounds per process; a process reports their median (default 4)
+  --num N               operations per round (default 50000)
+  --same                A/A test: both sides unlimited, so the cost printed is the method's noise
+  --help
+`;
 const SPEEDUP = 10;
 const PAYLOAD = 'x'.repeat(80);
 const KEY_SPACE = 100_000;
@@ -186,7 +196,7 @@ async function measureInChild(capacity: Mode, operation: Operation, num: number,
 
 function positive(name: string, text: string): number {
   const n = Number(text);
-  if (!(Number.isSafeInteger(n) && n > 0)) throw new Error(`--${name} must be a positive integer, got '${text}'`);
+  if (!(Number.isSafeInteger(n) && n > 0)) throw new UsageError(`--${name} must be a positive integer, got '${text}'`);
   return n;
 }
 
@@ -208,7 +218,7 @@ export async function main(argv: readonly string[], out: (line: string) => void)
   const rounds = positive('rounds', values.rounds);
   const processes = positive('processes', values.processes);
   const operations = values.operations.split(',').map((name) => {
-    if (name !== 'put' && name !== 'get') throw new Error(`--operations takes put, get or put,get, got '${values.operations}'`);
+    if (name !== 'put' && name !== 'get') throw new UsageError(`--operations takes put, get or put,get, got '${values.operations}'`);
     return name;
   });
   if (values.child) {
@@ -247,9 +257,4 @@ export async function main(argv: readonly string[], out: (line: string) => void)
   return rows;
 }
 
-if (process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
-  main(process.argv.slice(2), (line) => process.stdout.write(`${line}\n`)).catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 1;
-  });
-}
+if (isEntryScript(import.meta.url)) void runScript(USAGE, main);

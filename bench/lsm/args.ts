@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { ENGINE_NAMES, type EngineName } from './adapters.js';
 import { READ_WORKLOADS, WORKLOADS, type Workload } from './report.js';
 import { WRITE_MODE_FLAGS, type WriteModeFlag } from './runner.js';
+import { UsageError } from '../script.js';
 
 export interface CliOptions {
   num: number;
@@ -65,7 +66,8 @@ export const USAGE = `usage: npm run bench:db -- [flags]  (or: node dist/bench/l
   --help
 `;
 
-export class UsageError extends Error {}
+/** db-bench's usage errors are the bench scripts' (bench/script.ts). */
+export { UsageError };
 
 function count(name: string, text: string | undefined, fallback: number, min = 1): number {
   if (text === undefined) return fallback;
