@@ -6,6 +6,7 @@
 import { readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { runScript, UsageError } from '../script.js';
 
 interface MicroBench {
   run(): Promise<void>;
@@ -15,20 +16,28 @@ function isMicroBench(module: unknown): module is MicroBench {
   return typeof module === 'object' && module !== null && typeof (module as { run?: unknown }).run === 'function';
 }
 
-async function main(): Promise<void> {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const filters = process.argv.slice(2);
-  const files = readdirSync(here)
-    .filter((name) => name.endsWith('.bench.js'))
-    .filter((name) => filters.length === 0 || filters.some((filter) => name.includes(filter)))
-    .sort();
-  if (files.length === 0) throw new Error(`no micro-benchmarks match ${filters.join(', ')}`);
-  for (const file of files) {
-    console.log(`\n## ${file.replace(/\.bench\.js$/, '')}\n`);
-    const module: unknown = await import(pathToFileURL(`${here}/${file}`).href);
-    if (!isMicroBench(module)) throw new Error(`${file} does not export run()`);
+const here = dirname(fileURLToPath(import.meta.url));
+const benches = readdirSync(here)
+  .filter((name) => name.endsWith('.bench.js'))
+  .map((name) => name.replace(/\.bench\.js$/, ''))
+  .sort();
+const USAGE = `usage: npm run bench:micro -- [NAME ...]  (or: node dist/bench/micro/index.js [NAME ...])
+
+  Runs every micro-benchmark, or those whose name contains one of the NAMEs: ${benches.join(', ')}.
+  --help
+`;
+
+async function main(filters: readonly string[], out: (line: string) => void): Promise<void> {
+  const unknown = filters.find((filter) => filter.startsWith('-'));
+  if (unknown !== undefined) throw new UsageError(`unknown option '${unknown}'`);
+  const chosen = benches.filter((name) => filters.length === 0 || filters.some((filter) => name.includes(filter)));
+  if (chosen.length === 0) throw new UsageError(`no micro-benchmarks match ${filters.join(', ')}`);
+  for (const name of chosen) {
+    out(`\n## ${name}\n`);
+    const module: unknown = await import(pathToFileURL(`${here}/${name}.bench.js`).href);
+    if (!isMicroBench(module)) throw new Error(`${name}.bench.js does not export run()`);
     await module.run();
   }
 }
 
-await main();
+await runScript(USAGE, main);
