@@ -7,9 +7,11 @@
  *   consumed*PerSecond units in the last complete clock second (0 after an idle second)
  *   burst*Balance     provisioned: burst tokens now (may be negative after a large request);
  *                     on-demand: 0 (no burst bucket)
- *   hotKeys           the space-saving sketch's heaviest partition keys since open, by units; key =
- *                     enc(partition key) (key-codec.ts; decodeKeyValue(key, type) gives the value)
- *                     when the map knows the key type, else the 4-byte partition hash
+ *   hotKeys           the space-saving sketch's heaviest partition keys since open, by units
+ *                     (exact while a lane runs under TOP_KEYS_EXACT_BELOW_UNITS_PER_SECOND, sampled
+ *                     and weighted above it: map-runtime.ts); key = enc(partition key)
+ *                     (key-codec.ts; decodeKeyValue(key, type) gives the value) when the map knows
+ *                     the key type, else the 4-byte partition hash
  *
  * Read-only apart from refilling buckets up to now (which changes no outcome). Not a hot path.
  */
