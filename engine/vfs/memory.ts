@@ -25,6 +25,14 @@ export class FileData {
     this.length = initial ? initial.length : 0;
   }
 
+  /** A file whose contents are `bytes` itself (FileSystem.adoptShared): no copy. */
+  static adopt(bytes: Uint8Array<SharedArrayBuffer>): FileData {
+    const data = new FileData(new Uint8Array(0));
+    data.bytes = bytes;
+    data.length = bytes.length;
+    return data;
+  }
+
   append(data: Uint8Array): void {
     if (this.length + data.length > this.bytes.length) {
       // Start from at least 256 bytes: doubling a zero-capacity buffer (a file created from an empty
@@ -114,6 +122,14 @@ export class MemoryFileSystem implements FileSystem {
   /** The file's bytes themselves (FileData keeps them in shared memory): no copy. */
   async readShared(path: string): Promise<Uint8Array<SharedArrayBuffer>> {
     return this.#file(path).shared();
+  }
+
+  /** A file made of `bytes` itself (shared memory, as FileData keeps files): no copy. */
+  async adoptShared(path: string, bytes: Uint8Array<SharedArrayBuffer>): Promise<void> {
+    const p = normalize(path);
+    this.#requireDirectory(p);
+    if (this.directories.has(p)) throw new IOError(`is a directory: ${path}`, { errno: 'EISDIR' });
+    this.files.set(p, FileData.adopt(bytes));
   }
 
   async rename(from: string, to: string): Promise<void> {

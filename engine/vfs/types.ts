@@ -56,6 +56,13 @@ export interface FileSystem {
    * files in ordinary memory or on disk leaves it out, and callers use readFile.
    */
   readShared?(path: string): Promise<Uint8Array<SharedArrayBuffer>>;
+  /**
+   * Optional, readShared's converse: creates (or replaces) the file `path` holding `bytes` itself,
+   * durable on return as after append, sync and close, with no copy: the caller hands the memory over
+   * and never writes to it again (a compaction's output tables, built in shared memory by a worker).
+   * A file system that keeps files in ordinary memory or on disk leaves it out, and callers write.
+   */
+  adoptShared?(path: string, bytes: Uint8Array<SharedArrayBuffer>): Promise<void>;
   /** Atomically renames `from` over `to`. */
   rename(from: string, to: string): Promise<void>;
   /** Removes a file; NotFoundError when missing. */

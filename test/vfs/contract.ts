@@ -75,6 +75,27 @@ export function fileSystemContract(name: string, create: () => Promise<FileSyste
       });
     });
 
+    it('adoptShared, where offered, makes a file of the bytes themselves, durable, and refuses a directory', async () => {
+      await withFs(async (fs, root) => {
+        if (fs.adoptShared === undefined) return;
+        const path = joinPath(root, 'adopted');
+        const bytes = new Uint8Array(new SharedArrayBuffer(10));
+        bytes.set(utf8('0123456789'));
+        await fs.adoptShared(path, bytes);
+        expect(plain(await fs.readFile(path))).toEqual(plain(utf8('0123456789')));
+        expect((await fs.openReadable(path)).size).toBe(10);
+        // No copy: readShared lends that very memory.
+        if (fs.readShared !== undefined) expect((await fs.readShared(path)).buffer).toBe(bytes.buffer);
+        // It replaces an existing file, as createWritable does.
+        const again = new Uint8Array(new SharedArrayBuffer(3));
+        again.set(utf8('abc'));
+        await fs.adoptShared(path, again);
+        expect(plain(await fs.readFile(path))).toEqual(plain(utf8('abc')));
+        await expect(fs.adoptShared(root, again)).rejects.toThrow();
+        await expect(fs.adoptShared(joinPath(root, 'missing/dir/file'), again)).rejects.toThrow();
+      });
+    });
+
     it('appends (async and sync), tracks size, and reads back at any position', async () => {
       await withFs(async (fs, root) => {
         const path = joinPath(root, 'a.log');

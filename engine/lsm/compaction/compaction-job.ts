@@ -19,6 +19,7 @@
  * 2. The result's bytes are fresh buffers owned by the result (safe to transfer).
  */
 import { compareBytes } from '../../util/bytes.js';
+import { sharedBytes } from '../../util/shared-memory.js';
 import type { ReadableFile, WritableFile } from '../../vfs/types.js';
 import type { InternalIterator } from '../iterator.js';
 import { MergingIterator } from '../iterators/merging-iterator.js';
@@ -41,6 +42,11 @@ export interface CompactionJob {
   deeperLevels: { smallest: Uint8Array; largest: Uint8Array }[][] | undefined;
   /** Numbers for the outputs, used in order. */
   outputFileNumbers: number[];
+  /**
+   * Build each output's bytes in shared memory, for a file system that adopts them as they are
+   * (FileSystem.adoptShared); otherwise in ordinary memory, transferred back.
+   */
+  sharedOutputs?: boolean;
 }
 
 export interface CompactionJobResult {
@@ -89,7 +95,7 @@ export async function runCompactionJob(job: CompactionJob): Promise<CompactionJo
       },
     );
     return {
-      files: result.files.map((info) => ({ info, bytes: outputs.get(info.fileNumber)!.contents() })),
+      files: result.files.map((info) => ({ info, bytes: outputs.get(info.fileNumber)!.contents(job.sharedOutputs === true) })),
       entriesRead: result.entriesRead,
       entriesDropped: result.entriesDropped,
     };
@@ -168,9 +174,10 @@ class CollectingFile implements WritableFile {
     return Promise.resolve();
   }
 
-  contents(): Uint8Array {
-    if (this.#parts.length === 1) return this.#parts[0]!;
-    const out = new Uint8Array(this.#size);
+  /** The file's bytes: in shared memory when `shared` (a copy there, made on this thread). */
+  contents(shared: boolean): Uint8Array {
+    if (this.#parts.length === 1 && !shared) return this.#parts[0]!;
+    const out = shared ? sharedBytes(this.#size) : new Uint8Array(this.#size);
     let at = 0;
     for (const part of this.#parts) {
       out.set(part, at);

@@ -15,6 +15,7 @@
  */
 import * as os from 'node:os';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
+import { movableBuffers } from '../../util/shared-memory.js';
 import { runCompactionJob, type CompactionJob, type CompactionJobResult } from './compaction-job.js';
 
 /** The compaction threads' nice value (0 is the default; 19 the lowest priority). */
@@ -24,8 +25,8 @@ if (process.platform === 'linux') os.setPriority(BACKGROUND_NICE);
 
 export default async function compact(job: CompactionJob): Promise<unknown> {
   const result: CompactionJobResult = await runCompactionJob(job);
-  const buffers = new Set<ArrayBufferLike>();
-  for (const file of result.files) buffers.add(file.bytes.buffer);
+  // Outputs in shared memory (CompactionJob.sharedOutputs) are shared as they are; the rest move.
+  const buffers = new Set<ArrayBufferLike>(movableBuffers(result.files.map((file) => file.bytes)));
   // Piscina's Transferable protocol: the value crosses by structured clone, the listed buffers move.
   return move({
     [transferableSymbol]: [...buffers],

@@ -2,7 +2,10 @@
  * One compaction (or flush) run on a worker thread, from the main thread's side: read the input
  * tables through the store's file system (or flatten the memtable), allocate output file numbers,
  * hand the job to the pool, then write and sync each output table (one append + sync + close per
- * file, as TableBuilder.finish does).
+ * file, as TableBuilder.finish does), or, on a file system that adopts shared memory (the in-memory
+ * one), have the worker build each table in shared memory and adopt it as the file: no copy on the
+ * main thread. (The copy was ~0.5 ms per MB on the event loop: 2.7 ms for a 5 MB flush, ~4 ms for
+ * each 8 MB compaction output, stalls in the open-loop PutItem tail of bench:http.)
  *
  * The caller (background.ts) does everything after the outputs exist exactly as for an in-thread
  * compaction: open readers, log the version edit, release the numbers, delete obsolete files.
@@ -88,6 +91,7 @@ export async function compactInWorker(
     smallestSnapshot: context.smallestSnapshot(),
     deeperLevels,
     outputFileNumbers,
+    sharedOutputs: context.fs.adoptShared !== undefined,
   };
   return runAndWrite(context, job);
 }
@@ -111,6 +115,7 @@ export async function flushInWorker(context: WorkerCompactionContext, memtable: 
     smallestSnapshot,
     deeperLevels: undefined,
     outputFileNumbers,
+    sharedOutputs: context.fs.adoptShared !== undefined,
   };
   return runAndWrite(context, job);
 }
@@ -130,16 +135,25 @@ async function runAndWrite(context: WorkerCompactionContext, job: CompactionJob)
   for (const number of outputFileNumbers) if (!used.has(number)) context.releaseFileNumber(number);
   const files: TableFileInfo[] = [];
   for (const { info, bytes } of result.files) {
-    const file = await fs.createWritable(joinPath(dir, tableFileName(info.fileNumber)));
-    try {
-      await file.append(bytes);
-      await file.sync();
-    } finally {
-      await file.close();
+    const path = joinPath(dir, tableFileName(info.fileNumber));
+    if (fs.adoptShared !== undefined && isShared(bytes)) {
+      await fs.adoptShared(path, bytes);
+    } else {
+      const file = await fs.createWritable(path);
+      try {
+        await file.append(bytes);
+        await file.sync();
+      } finally {
+        await file.close();
+      }
     }
     files.push(info);
   }
   return { files, entriesRead: result.entriesRead, entriesDropped: result.entriesDropped };
+}
+
+function isShared(bytes: Uint8Array): bytes is Uint8Array<SharedArrayBuffer> {
+  return bytes.buffer instanceof SharedArrayBuffer;
 }
 
 /** Whether `bytes` is the whole of an ordinary ArrayBuffer, which can be transferred without taking anything else along. */

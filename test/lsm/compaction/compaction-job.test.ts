@@ -72,7 +72,7 @@ const optionsArbitrary = fc.record({
 });
 
 describe('runCompactionJob', () => {
-  it('writes byte-identical tables to the in-thread compaction', async () => {
+  it('writes byte-identical tables to the in-thread compaction, in ordinary or in shared memory', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.array(entryArbitrary, { minLength: 1, maxLength: 40 }), { minLength: 1, maxLength: 4 }),
@@ -80,7 +80,8 @@ describe('runCompactionJob', () => {
         fc.constantFrom(200, 1000, Number.MAX_SAFE_INTEGER),
         fc.integer({ min: 0, max: 450 }),
         fc.array(fc.tuple(fc.uint8Array({ maxLength: 3 }), fc.uint8Array({ maxLength: 3 })), { maxLength: 4 }),
-        async (rawTables, builder, targetFileBytes, smallestSnapshot, rawRanges) => {
+        fc.boolean(),
+        async (rawTables, builder, targetFileBytes, smallestSnapshot, rawRanges, sharedOutputs) => {
           // Each version appears in one table only, as in a store.
           const all = unique(rawTables.flat());
           const tables = rawTables.map(() => [] as InternalEntry[]);
@@ -104,9 +105,13 @@ describe('runCompactionJob', () => {
             smallestSnapshot,
             deeperLevels,
             outputFileNumbers: numbers,
+            sharedOutputs,
           });
           expect(actual.files.map((f) => f.info)).toEqual(expected.map((f) => f.info));
-          actual.files.forEach((file, i) => expect(Buffer.from(file.bytes).equals(Buffer.from(expected[i]!.bytes))).toBe(true));
+          actual.files.forEach((file, i) => {
+            expect(file.bytes.buffer instanceof SharedArrayBuffer).toBe(sharedOutputs);
+            expect(Buffer.from(file.bytes).equals(Buffer.from(expected[i]!.bytes))).toBe(true);
+          });
         },
       ),
       { numRuns: 60 },
