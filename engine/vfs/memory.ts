@@ -102,12 +102,17 @@ export class MemoryFileSystem implements FileSystem {
   }
 
   createWritableSync(path: string): WritableFile {
+    const data = new FileData();
+    return new MemoryWritableFile(this.#putFile(path, data), data);
+  }
+
+  /** Makes `data` the file at `path` (replacing any), in an existing directory; the normal path. */
+  #putFile(path: string, data: FileData): string {
     const p = normalize(path);
     this.#requireDirectory(p);
     if (this.directories.has(p)) throw new IOError(`is a directory: ${path}`, { errno: 'EISDIR' });
-    const data = new FileData();
     this.files.set(p, data);
-    return new MemoryWritableFile(p, data);
+    return p;
   }
 
   async openReadable(path: string): Promise<ReadableFile> {
@@ -126,10 +131,7 @@ export class MemoryFileSystem implements FileSystem {
 
   /** A file made of `bytes` itself (shared memory, as FileData keeps files): no copy. */
   async adoptShared(path: string, bytes: Uint8Array<SharedArrayBuffer>): Promise<void> {
-    const p = normalize(path);
-    this.#requireDirectory(p);
-    if (this.directories.has(p)) throw new IOError(`is a directory: ${path}`, { errno: 'EISDIR' });
-    this.files.set(p, FileData.adopt(bytes));
+    this.#putFile(path, FileData.adopt(bytes));
   }
 
   async rename(from: string, to: string): Promise<void> {

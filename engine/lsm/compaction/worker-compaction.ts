@@ -91,7 +91,6 @@ export async function compactInWorker(
     smallestSnapshot: context.smallestSnapshot(),
     deeperLevels,
     outputFileNumbers,
-    sharedOutputs: context.fs.adoptShared !== undefined,
   };
   return runAndWrite(context, job);
 }
@@ -115,7 +114,6 @@ export async function flushInWorker(context: WorkerCompactionContext, memtable: 
     smallestSnapshot,
     deeperLevels: undefined,
     outputFileNumbers,
-    sharedOutputs: context.fs.adoptShared !== undefined,
   };
   return runAndWrite(context, job);
 }
@@ -125,7 +123,8 @@ async function runAndWrite(context: WorkerCompactionContext, job: CompactionJob)
   const outputFileNumbers = job.outputFileNumbers;
   let result;
   try {
-    result = await context.pool.run(job);
+    // Outputs in shared memory when the file system will adopt them as they are (below).
+    result = await context.pool.run({ ...job, sharedOutputs: fs.adoptShared !== undefined });
   } catch {
     // Invariant 1: the in-thread path redoes the work and reports any damage with its real error.
     for (const number of outputFileNumbers) context.releaseFileNumber(number);
