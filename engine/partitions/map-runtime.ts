@@ -190,6 +190,11 @@ export class PartitionState implements Admission {
     this.write.row[SIZE_BYTES] = value;
   }
 
+  /** Adds `deltaBytes` to sizeBytes (never below 0); returns the new size. */
+  addSize(deltaBytes: number): number {
+    return addSizeAt(this.write.row, SIZE_BYTES, deltaBytes);
+  }
+
   /** xorshift32: a cheap deterministic sampler (no Math.random in the engine). */
   nextRandom(): number {
     let x = this.#random;
@@ -429,12 +434,9 @@ export class MapRuntime {
     return undefined;
   }
 
-  /** Adds `deltaBytes` to the size of the partition at `index` in `states` (never below 0); returns the new size. */
+  /** PartitionState.addSize on the partition at `index` in `states`, through the packed rows (no object touched). */
   addSize(index: number, deltaBytes: number): number {
-    const rows = this.#writeRows;
-    const o = index * LANE_FIELDS + SIZE_BYTES;
-    const size = rows[o]! + deltaBytes;
-    return (rows[o] = size > 0 ? size : 0);
+    return addSizeAt(this.#writeRows, index * LANE_FIELDS + SIZE_BYTES, deltaBytes);
   }
 
   /**
@@ -512,6 +514,12 @@ export class MapRuntime {
       this.onHot(this, state, nowMs);
     }
   }
+}
+
+/** Adds `deltaBytes` to the size in slot `o` of `f`, never below 0; returns the new size. */
+function addSizeAt(f: Float64Array, o: number, deltaBytes: number): number {
+  const size = f[o]! + deltaBytes;
+  return (f[o] = size > 0 ? size : 0);
 }
 
 /** One array holding `lanes`' rows back to back, each lane rebound to its view of it (values kept). */

@@ -105,9 +105,9 @@ export class PartitionManager {
     options: PartitionOptions,
   ) {
     this.mode = options.mode;
-    this.#now = options.mode === 'unlimited' ? () => clock.now() : coarseReader(clock);
-    this.#admitNowMs = this.#now();
     this.#unlimited = options.mode === 'unlimited';
+    this.#now = this.#unlimited ? () => clock.now() : coarseReader(clock);
+    this.#admitNowMs = this.#now();
     const topKeys = options.topKeys ?? PARTITION_TOP_KEYS_DEFAULT;
     const fraction = options.heatThresholdFraction ?? PARTITION_HEAT_THRESHOLD_FRACTION_DEFAULT;
     this.#runtimeOptions = {
@@ -244,8 +244,7 @@ export class PartitionManager {
   }
 
   #noteSizeOn(runtime: MapRuntime, state: PartitionState, key: Uint8Array, deltaBytes: number, keyOffset: number): void {
-    state.sizeBytes = Math.max(0, state.sizeBytes + deltaBytes);
-    if (state.sizeBytes > this.#splitSizeBytes) this.#splitForSize(runtime, state, key, keyOffset);
+    if (state.addSize(deltaBytes) > this.#splitSizeBytes) this.#splitForSize(runtime, state, key, keyOffset);
   }
 
   /** Schedules a split of `state`'s partition, grown past the split size by a write of key[keyOffset..], unless one is pending. */
