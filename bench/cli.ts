@@ -32,6 +32,7 @@ import { evaluateThresholds, formatVerdicts, parseThreshold, ThresholdParseError
 import { BENCH_HELP, COMPARE_HELP, REPORT_HELP } from './report/help.js';
 import { configFromFlags, RUN_FLAG_NAMES, type RunFlags } from './report/flags.js';
 import { runIfEntryPoint } from '../engine/cli-entry.js';
+import { UsageError } from './script.js';
 
 export interface BenchIo {
   stdout: { write(text: string): unknown };
@@ -58,7 +59,6 @@ export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 const DEFAULT_OUT_DIR = 'data/bench';
 
-class UsageError extends Error {}
 
 async function harnessRunner(): Promise<BenchRunner> {
   const run = await import('./harness/run.js');

@@ -2,20 +2,13 @@
  * How a bench script runs as a command (`node dist/bench/<dir>/<script>.js …`): `--help` or `-h`
  * prints its usage; a usage error (a flag node:util's parseArgs refuses, or a UsageError thrown
  * while checking values) prints the message and the usage and exits 2; any other failure prints its
- * stack and exits 1.
+ * stack and exits 1. (Whether a module is the one node was started with: engine/cli-entry.ts's
+ * isEntryPoint.)
  */
-import { pathToFileURL } from 'node:url';
-
 /** A bad flag or flag value: the user gets the message and the usage, not a stack. */
 export class UsageError extends Error {}
 
 export type ScriptMain = (argv: readonly string[], out: (line: string) => void) => Promise<unknown>;
-
-/** Whether the module at `moduleUrl` (its import.meta.url) is the process's entry script. */
-export function isEntryScript(moduleUrl: string): boolean {
-  const entry = process.argv[1];
-  return entry !== undefined && pathToFileURL(entry).href === moduleUrl;
-}
 
 function isUsageError(error: unknown): error is Error {
   if (error instanceof UsageError) return true;

@@ -27,7 +27,8 @@ import { Database } from '../../engine/database.js';
 import type { SyncMode } from '../../engine/lsm/options.js';
 import { LatencyRecorder, type LatencySummary } from '../lsm/histogram.js';
 import { formatSelfTime, topSelfTime, withCpuProfile } from '../lsm/profile.js';
-import { isEntryScript, runScript, UsageError } from '../script.js';
+import { isEntryPoint } from '../../engine/cli-entry.js';
+import { runScript, UsageError } from '../script.js';
 
 type Operation = 'put' | 'get' | 'query' | 'update';
 type Storage = 'memory' | 'disk';
@@ -317,4 +318,4 @@ export async function main(argv: readonly string[], out: (line: string) => void)
   return rows;
 }
 
-if (isEntryScript(import.meta.url)) void runScript(USAGE, main);
+if (isEntryPoint(import.meta.url)) void runScript(USAGE, main);

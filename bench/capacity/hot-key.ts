@@ -43,7 +43,8 @@ import { partitionKeyHash } from '../../engine/model/storage-key.js';
 import { ManualClock } from '../../engine/util/clock.js';
 import { SeededRandom } from '../../engine/util/random.js';
 import { escapeXml, FONT_FAMILY, lineChart, seriesColor, SVG_NAMESPACE } from '../report/svg.js';
-import { isEntryScript, runScript, UsageError } from '../script.js';
+import { isEntryPoint } from '../../engine/cli-entry.js';
+import { runScript, UsageError } from '../script.js';
 import { main as overheadMain } from './overhead.js';
 
 const TABLE = 'HotKey';
@@ -496,4 +497,4 @@ export async function main(argv: readonly string[], out: (line: string) => void)
   return results;
 }
 
-if (isEntryScript(import.meta.url)) void runScript(USAGE, main);
+if (isEntryPoint(import.meta.url)) void runScript(USAGE, main);

@@ -41,7 +41,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { Database } from '../../engine/database.js';
 import { SystemClock, type Clock } from '../../engine/util/clock.js';
-import { isEntryScript, runScript, UsageError } from '../script.js';
+import { isEntryPoint } from '../../engine/cli-entry.js';
+import { runScript, UsageError } from '../script.js';
 
 const TABLE = 'Overhead';
 const USAGE = `usage: node dist/bench/capacity/overhead.js [flags]  (or: npm run bench:capacity -- --overhead-only)
@@ -257,4 +258,4 @@ export async function main(argv: readonly string[], out: (line: string) => void)
   return rows;
 }
 
-if (isEntryScript(import.meta.url)) void runScript(USAGE, main);
+if (isEntryPoint(import.meta.url)) void runScript(USAGE, main);

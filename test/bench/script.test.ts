@@ -1,7 +1,10 @@
 /** bench/script.ts: how every bench script answers --help, a bad flag and a failure. */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { isEntryScript, runScript, UsageError, type ScriptMain } from '../../bench/script.js';
+import { runScript, UsageError, type ScriptMain } from '../../bench/script.js';
+import { isEntryPoint } from '../../engine/cli-entry.js';
 
 const USAGE = 'usage: bench [flags]\n';
 let stdout = '';
@@ -80,10 +83,15 @@ describe('runScript', () => {
   });
 });
 
-describe('isEntryScript', () => {
-  it('is true only for the module the process was started with', () => {
+describe('isEntryPoint (engine/cli-entry.ts), which runs the bench scripts', () => {
+  it('is true only for the module node was started with, by absolute or relative path, or the named bin', () => {
     process.argv = ['node', '/work/bench/x.js'];
-    expect(isEntryScript('file:///work/bench/x.js')).toBe(true);
-    expect(isEntryScript('file:///work/bench/y.js')).toBe(false);
+    expect(isEntryPoint('file:///work/bench/x.js')).toBe(true);
+    expect(isEntryPoint('file:///work/bench/y.js')).toBe(false);
+    process.argv = ['node', 'x.js'];
+    expect(isEntryPoint(pathToFileURL(resolve('x.js')).href)).toBe(true);
+    process.argv = ['node', '/usr/local/bin/silt'];
+    expect(isEntryPoint('file:///work/engine/cli.js', 'silt')).toBe(true);
+    expect(isEntryPoint('file:///work/engine/cli.js')).toBe(false);
   });
 });
