@@ -298,6 +298,9 @@ export const ON_DEMAND_SCALE_WINDOW_MS_DEFAULT = 30 * 60 * 1000;
 /** On-demand tables start able to serve these rates (facts §11.2: 12,000 reads/s and 4,000 writes/s). */
 export const ON_DEMAND_INITIAL_READ_UNITS_PER_SECOND = 12_000;
 export const ON_DEMAND_INITIAL_WRITE_UNITS_PER_SECOND = 4000;
+/** The coarse clock's ticker (util/coarse-clock.ts): its period, and the ticks without a reading before it parks (one second). */
+export const COARSE_CLOCK_TICK_MS = 1;
+export const COARSE_CLOCK_PARK_AFTER_TICKS = 1000;
 /** Top-N hot keys reported per partition, and the space-saving counters kept per partition. */
 export const PARTITION_TOP_KEYS_DEFAULT = 10;
 export const PARTITION_TOP_KEYS_MAX = 100;
@@ -331,3 +334,4 @@ assert(PARTITION_HEAT_THRESHOLD_FRACTION_DEFAULT > 0 && PARTITION_HEAT_THRESHOLD
 assert(PARTITION_CONTROLLER_GAIN > 0 && PARTITION_CONTROLLER_GAIN <= 1, 'the controller never overshoots by itself');
 assert(HEAT_SAMPLES_MIN <= HEAT_SAMPLES_MAX && HEAT_DOMINANT_FRACTION > 0.5 - 1e-9, 'a dominant key has most of the traffic');
 assert(PARTITION_TOP_KEYS_DEFAULT <= PARTITION_TOP_KEYS_MAX, 'top keys default within bound');
+assert(Number.isInteger(COARSE_CLOCK_TICK_MS) && COARSE_CLOCK_TICK_MS >= 1 && COARSE_CLOCK_PARK_AFTER_TICKS >= 1, 'the coarse clock ticks in whole milliseconds (Atomics.wait timeouts) and parks after at least one');

@@ -7,11 +7,11 @@
  * variant: the model cost 7.6% of throughput reading Date.now(), 4.6% reading a ticker like this).
  *
  * Resolution is Date.now()'s (whole milliseconds). A reading lags Date.now() by up to one tick
- * (COARSE_CLOCK_TICK_MS), more only when the ticker is not scheduled in time on a saturated machine;
+ * (COARSE_CLOCK_TICK_MS, engine/limits.ts), more only when the ticker is not scheduled in time on a saturated machine;
  * the capacity model tolerates any lag (its buckets accrue linearly, and a reading behind the last
  * is ignored).
  *
- * Idle: the ticker parks after PARK_AFTER_TICKS_DEFAULT ticks without a reading, and the next
+ * Idle: the ticker parks after COARSE_CLOCK_PARK_AFTER_TICKS ticks without a reading, and the next
  * reading wakes it (that reading, and any until the ticker runs again, read Date.now() itself). So
  * an idle process is not woken a thousand times a second. The worker is unref'd: it never keeps a
  * process alive.
@@ -35,6 +35,7 @@
  *   TIME NaN.
  */
 import { Worker } from 'node:worker_threads';
+import { COARSE_CLOCK_PARK_AFTER_TICKS, COARSE_CLOCK_TICK_MS } from '../limits.js';
 
 const TIME = 0;
 const READ = 1;
@@ -42,10 +43,6 @@ const STATE = 4;
 const RUNNING = 0;
 const PARKED = 1;
 const WAKING = 2;
-/** The ticker's period, ms. */
-export const COARSE_CLOCK_TICK_MS = 1;
-/** Ticks without a reading before the ticker parks (one second). */
-const PARK_AFTER_TICKS_DEFAULT = 1000;
 
 /**
  * The ticker, run as a CommonJS eval worker (no file to resolve from dist/ or from the TypeScript
@@ -86,7 +83,7 @@ export class CoarseClock {
   #worker: Worker | undefined;
 
   /** `parkAfterTicks`: idle ticks before the ticker parks (tests make it short). */
-  constructor(parkAfterTicks = PARK_AFTER_TICKS_DEFAULT) {
+  constructor(parkAfterTicks = COARSE_CLOCK_PARK_AFTER_TICKS) {
     const shared = new SharedArrayBuffer(24);
     this.#hot = new Float64Array(shared, 0, 2);
     this.#cells = new Int32Array(shared);
