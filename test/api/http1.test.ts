@@ -269,6 +269,97 @@ describe('large and held input', () => {
   });
 });
 
+describe('read-ahead (skipReadAhead)', () => {
+  it("is off on the server's sockets: no read(0) tick is queued after each chunk", async () => {
+    const sockets: net.Socket[] = [];
+    const server = net.createServer((socket) => {
+      sockets.push(socket);
+      new Http1Connection(
+        socket,
+        {
+          request: () => Promise.resolve({ statusCode: 200, headers: { 'Content-Length': '2' }, body: Buffer.from('{}') }),
+          tooLarge: () => ({}),
+          closing: () => false,
+          gone: () => undefined,
+          began: () => undefined,
+          ended: () => undefined,
+        },
+        () => 0,
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { text } = await exchange([post('{}'), post('{}')], (t) => statuses(t).length === 2 && t.endsWith('{}'), (server.address() as net.AddressInfo).port);
+      expect(statuses(text)).toEqual([200, 200]);
+      // Without the switch the flag is set only while a tick is queued, and that tick has run by now.
+      const state = (sockets[0] as unknown as { _readableState: { readingMore: boolean } })._readableState;
+      expect(state.readingMore).toBe(true);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('a connection paused for holding too much input resumes and answers everything, in order', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    let paused!: () => void;
+    const pausedOnce = new Promise<void>((resolve) => (paused = resolve));
+    let answered = 0;
+    const server = net.createServer((socket) => {
+      socket.once('pause', paused);
+      new Http1Connection(
+        socket,
+        {
+          request: async (request) => {
+            if (answered++ === 0) {
+              entered();
+              await gate;
+            }
+            const body = Buffer.from(String(request.body.length));
+            return { statusCode: 200, headers: { 'Content-Length': String(body.length) }, body };
+          },
+          tooLarge: () => ({}),
+          closing: () => false,
+          gone: () => undefined,
+          began: () => undefined,
+          ended: () => undefined,
+        },
+        () => 0,
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const socket = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1');
+      let text = '';
+      const large = `{${' '.repeat(9 * 1024 * 1024)}}`;
+      const done = new Promise<void>((resolve, reject) => {
+        socket.on('data', (data) => {
+          text += data.toString('latin1');
+          if (statuses(text).length === 3 && text.endsWith(String(large.length))) resolve();
+        });
+        socket.on('error', reject);
+      });
+      await new Promise<void>((resolve) => socket.on('connect', resolve));
+      socket.write(post('{}'));
+      await inside;
+      // More than REQUEST_BODY_BYTES_MAX + HTTP_HEAD_BYTES_MAX held: the connection pauses reading.
+      socket.write(post(large));
+      socket.write(post(large));
+      await pausedOnce;
+      expect(statuses(text)).toEqual([]);
+      release();
+      await done;
+      socket.destroy();
+      expect(statuses(text)).toEqual([200, 200, 200]);
+      expect(text.split('\r\n\r\n').slice(1).map((part) => part.split('HTTP/1.1')[0])).toEqual(['2', String(large.length), String(large.length)]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
 describe('headInvalid', () => {
   /** Its definition: what the head's text must not contain. */
   const INVALID = /[\0-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|(?<!\r)\n/;
