@@ -76,13 +76,28 @@ const GZIP_INLINE_BYTES_MAX = 64 * 1024;
 const gzip = promisify(zlib.gzip);
 const gunzip = promisify(zlib.gunzip);
 
-/** Request ids as DynamoDB's: 52 characters of [0-9A-Z]. A random per-process prefix and a counter. */
-const REQUEST_ID_PREFIX = randomBytes(30).toString('base64').toUpperCase().replace(/[^0-9A-Z]/g, '0').slice(0, 40);
-let requestCounter = 0;
+/**
+ * Request ids as DynamoDB's: 52 characters of [0-9A-Z]. A random 42-character prefix and a
+ * 10-digit decimal counter, kept within small integers (so its text is V8's cheap small-integer
+ * conversion, with no padding and no upper-casing: a base-36 counter's toString(36).toUpperCase()
+ * .padStart() measured ~0.25 µs a request in bench:http); when the counter runs out, after ~73
+ * million ids, the prefix is drawn again.
+ */
+const REQUEST_COUNTER_FIRST = 1_000_000_000;
+const REQUEST_COUNTER_LAST = 2 ** 30 - 1;
+let requestIdPrefix = randomRequestIdPrefix();
+let requestCounter = REQUEST_COUNTER_FIRST;
+
+function randomRequestIdPrefix(): string {
+  return randomBytes(32).toString('base64').toUpperCase().replace(/[^0-9A-Z]/g, '0').slice(0, 42);
+}
 
 export function nextRequestId(): string {
-  requestCounter = (requestCounter + 1) % 36 ** 12;
-  return REQUEST_ID_PREFIX + requestCounter.toString(36).toUpperCase().padStart(12, '0');
+  if (requestCounter === REQUEST_COUNTER_LAST) {
+    requestIdPrefix = randomRequestIdPrefix();
+    requestCounter = REQUEST_COUNTER_FIRST;
+  }
+  return requestIdPrefix + String(++requestCounter);
 }
 
 function header(request: ApiRequest, name: string): string | undefined {
@@ -150,10 +165,12 @@ export class RequestPipeline {
     const call: Call = { request, headers, requestId, operationName: undefined };
     try {
       const contentType = mediaType(headerText(request.headers['content-type']));
-      if (request.method !== 'POST' || (request.body.length > 0 && !JSON_CONTENT_TYPES.has(contentType))) {
+      // The SDKs' types are compared before the set is asked: a header's text is not hashed yet.
+      const amzJson = contentType === 'application/x-amz-json-1.0' || contentType === 'application/x-amz-json-1.1';
+      if (request.method !== 'POST' || (request.body.length > 0 && !amzJson && !JSON_CONTENT_TYPES.has(contentType))) {
         return Promise.resolve(finish(404, headers, UNKNOWN_OPERATION_BODY));
       }
-      headers['Content-Type'] = contentType === 'application/x-amz-json-1.0' || contentType === 'application/x-amz-json-1.1' ? contentType : 'application/json';
+      headers['Content-Type'] = amzJson ? contentType : 'application/json';
       // The server refuses larger bodies before buffering them; this covers the in-process transport.
       if (request.body.length > REQUEST_BODY_BYTES_MAX) return Promise.resolve(finish(413, headers, EMPTY));
       const body = this.#decodeBody(request);
