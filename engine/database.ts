@@ -24,11 +24,12 @@ import { TableContext, type DatabaseSettings } from './table/context.js';
 import { WriteCoordinator } from './table/write-coordinator.js';
 import { StaleReads } from './table/stale-reads.js';
 import { InvalidArgumentError } from './util/errors.js';
-import { deleteItem, getItem, getItemStored, putItem, updateItem, type StoredGetItem } from './table/items.js';
+import { deleteItem, getItem, getItemStored, putEncodedItem, putItem, updateItem, type StoredGetItem } from './table/items.js';
 import { query } from './table/query.js';
 import { scan } from './table/scan.js';
 import { advanceStatuses, nextTransitionAtMs, purgeOrphanedTables, createTable, deleteTable, describeLimits, describeTable, listTables } from './table/tables.js';
 import type { Input } from './table/expressions-of.js';
+import type { EncodedItem } from './model/item-codec.js';
 import { indexJobs, resumeBackfills, type IndexJobs } from './table/backfill.js';
 import { updateTable } from './table/update-table.js';
 import { describeTimeToLive, updateTimeToLive } from './table/ttl.js';
@@ -216,6 +217,17 @@ export class Database {
 
   putItem(input: sdk.PutItemCommandInput): Promise<Out<sdk.PutItemCommandOutput>> {
     return this.#run(() => putItem(this.context, asInput(input)));
+  }
+
+  /**
+   * PutItem for the wire layer (engine/api/operations/put-item.ts): the request `{ TableName, Item }`
+   * with its item already in stored form, read from the request's bytes in one pass
+   * (engine/api/put-item-body.ts), which vouches that the request is valid and `item` is its
+   * encoding. Same answer and effects as putItem of that request. Not part of the SDK-shaped API:
+   * use putItem.
+   */
+  putEncodedItem(tableName: string, item: EncodedItem): Promise<Out<sdk.PutItemCommandOutput>> {
+    return this.#run(() => putEncodedItem(this.context, tableName, item));
   }
 
   getItem(input: sdk.GetItemCommandInput): Promise<Out<sdk.GetItemCommandOutput>> {

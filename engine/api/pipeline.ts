@@ -14,6 +14,10 @@
  *   8. An empty body → SerializationException.
  *   9. The operation: decode binary, call the Database method, encode binary.
  *
+ * An operation may read the usual form of its request straight from the body bytes (Operation
+ * .readBody: PutItem does, engine/api/put-item-body.ts); such a body is valid JSON and a valid
+ * request, so it skips steps 5, 8 and 9's parse and decode and is served after step 7.
+ *
  * Every response carries `x-amzn-RequestId` and `x-amz-crc32` (over the body as sent: compressed
  * when the client accepts gzip). Errors get DynamoDB's shapes (engine/api/errors.ts); an unexpected
  * exception is logged with its stack and answered 500 without it. `handle` never rejects.
@@ -191,11 +195,21 @@ export class RequestPipeline {
     const { request, headers } = call;
     try {
       if (body === undefined) return Promise.resolve(finish(413, headers, EMPTY));
-      const text = body.length === 0 ? '' : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
-      const data = text === '' ? undefined : parseJson(text);
       const target = headerText(request.headers['x-amz-target']) ?? '';
       const operation = target.startsWith(TARGET_PREFIX) ? OPERATIONS.get(target.slice(TARGET_PREFIX.length)) : undefined;
       const method = operation === undefined ? undefined : methodOf(this.#database, operation);
+      if (operation?.readBody !== undefined && method !== undefined) {
+        // A body the operation reads in one pass is valid JSON and a valid request: of steps 5–8
+        // only authentication can still fail.
+        const serve = operation.readBody(body);
+        if (serve !== undefined) {
+          call.operationName = operation.name;
+          this.#authenticator?.check(request);
+          return this.#answered(call, operation, serve(this.#database));
+        }
+      }
+      const text = body.length === 0 ? '' : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+      const data = text === '' ? undefined : parseJson(text);
       if (operation === undefined || method === undefined) throw new ProtocolError('UnknownOperationException');
       call.operationName = operation.name;
       this.#authenticator?.check(request);
@@ -203,20 +217,25 @@ export class RequestPipeline {
       const input = topLevel(data);
       if (operation.input !== undefined) decodeShape(input, operation.input);
       const answered = operation.answer === undefined ? method.call(this.#database, input) : operation.answer(this.#database, input);
-      return answered.then(
-        (output) => {
-          try {
-            const encoded = operation.output === undefined || output instanceof JsonBody ? output : encodeShape(output, operation.output);
-            return this.#json(request, 200, headers, encoded);
-          } catch (error) {
-            return this.#failure(call, error);
-          }
-        },
-        (error: unknown) => this.#failure(call, error),
-      );
+      return this.#answered(call, operation, answered);
     } catch (error) {
       return this.#failure(call, error);
     }
+  }
+
+  /** The response to an operation's answer: its output encoded, or its error's shape. */
+  #answered(call: Call, operation: Operation, answered: Promise<unknown>): Promise<ApiResponse> {
+    return answered.then(
+      (output) => {
+        try {
+          const encoded = operation.output === undefined || output instanceof JsonBody ? output : encodeShape(output, operation.output);
+          return this.#json(call.request, 200, call.headers, encoded);
+        } catch (error) {
+          return this.#failure(call, error);
+        }
+      },
+      (error: unknown) => this.#failure(call, error),
+    );
   }
 
   /** The error response for `error` (never throws: toWireError maps anything). */

@@ -18,18 +18,35 @@
  * Pure and synchronous. The decoder distrusts its input: a malformed tree is a CorruptionError.
  * decode(encode(item)) equals item for every validated item (tested).
  */
-import type { Item } from './attribute-value.js';
+import type { AttributeValue, Item } from './attribute-value.js';
 import { readItem, type SizedItem } from './item-reader.js';
-import { writeItem } from './item-writer.js';
+import { writeItem, writeItemFromRanges } from './item-writer.js';
 import { ITEM_FORMAT_VERSION } from './item-format.js';
 
 export type { SizedItem } from './item-reader.js';
 
 export { ITEM_FORMAT_VERSION, TAG_BS, TAG_L, TAG_M, TAG_N, TAG_NS, TAG_SS } from './item-format.js';
 
+/**
+ * An item already in its stored form, from a writer that never built it as values (the wire
+ * layer's one-pass PutItem): its encodeItem bytes, its itemSizeBytes, and its top-level attributes
+ * on request (the table layer reads only the key attributes).
+ */
+export interface EncodedItem {
+  readonly bytes: Uint8Array;
+  readonly sizeBytes: number;
+  /** The top-level attribute `name`'s value; undefined when the item has no such attribute. */
+  attribute(name: string): AttributeValue | undefined;
+}
+
 /** Encodes a validated item. */
 export function encodeItem(item: Item): Uint8Array {
   return writeItem(item, ITEM_FORMAT_VERSION);
+}
+
+/** encodeItem for an item given as byte ranges: see writeItemFromRanges for the layout and its preconditions. */
+export function encodeItemFromRanges(source: Uint8Array, side: Uint8Array, ranges: readonly number[]): Uint8Array {
+  return writeItemFromRanges(source, side, ranges, ITEM_FORMAT_VERSION);
 }
 
 /** Decodes a stored item and its size (itemSizeBytes); throws CorruptionError when the bytes are not one. */

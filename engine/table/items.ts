@@ -17,7 +17,7 @@
 import type { Item } from '../model/attribute-value.js';
 import { ValidationException } from '../model/errors.js';
 import { checkItemSize, itemSizeBytes, ITEM_SIZE_TO_UPDATE_MESSAGE } from '../model/item-size.js';
-import { itemSizeBytesAtMost, type SizedItem } from '../model/item-codec.js';
+import { decodeSizedItem, itemSizeBytesAtMost, type EncodedItem, type SizedItem } from '../model/item-codec.js';
 import { checkKey, validateItemKeys } from '../model/validate.js';
 import { applyUpdate, evaluateCondition, project } from '../expressions/index.js';
 import { CapacityMeter, readUnitsForItem, writeUnitsForItem, type ReturnConsumedCapacity } from './capacity.js';
@@ -132,6 +132,33 @@ export async function putItem(context: TableContext, raw: unknown): Promise<Outp
   const output: Output = {};
   if (returnValues === 'ALL_OLD' && old !== undefined) output['Attributes'] = old;
   return withCapacity(withCollectionMetrics(output, context, table, input, item), meter, table);
+}
+
+/**
+ * PutItem of the request `{ TableName: tableName, Item: item }`, its item already encoded (the wire
+ * layer's one-pass PutItem, engine/api/put-item-body.ts, which vouches that this request passes
+ * checkPutItemRequest and that `item` holds its canonical Item's encoding and size). Same answer,
+ * errors, charges and writes as putItem for that request: the plain put — a table without
+ * maintained indexes, an item in no transaction — is putItem's own first path, and reads only the
+ * key attributes; any other goes to putItem with the item decoded.
+ */
+export async function putEncodedItem(context: TableContext, tableName: string, item: EncodedItem): Promise<Output> {
+  const table = context.requireTable(tableName);
+  if (table.maintainedIndexes.length > 0) return putItem(context, { TableName: tableName, Item: decodeSizedItem(item.bytes).item });
+  // The key attributes as they are in the item: the same checks (and messages) as on the item.
+  const keyItem: Item = {};
+  const partitionKey = table.schema.partitionKey.name;
+  const partitionValue = item.attribute(partitionKey);
+  if (partitionValue !== undefined) keyItem[partitionKey] = partitionValue;
+  const sortKey = table.schema.sortKey?.name;
+  const sortValue = sortKey === undefined ? undefined : item.attribute(sortKey);
+  if (sortValue !== undefined) keyItem[sortKey!] = sortValue;
+  validateItemKeys(keyItem, table.schema);
+  const key = table.itemKey(keyItem);
+  if (context.coordinator.inTransaction(key)) return putItem(context, { TableName: tableName, Item: decodeSizedItem(item.bytes).item });
+  admitAndChargeWriteOrThrow(context, table, key, item.sizeBytes);
+  await context.coordinator.submit([{ type: 'put', key, value: item.bytes }]);
+  return {};
 }
 
 export async function deleteItem(context: TableContext, raw: unknown): Promise<Output> {

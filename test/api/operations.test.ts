@@ -9,8 +9,8 @@ import { servedOperations } from '../../engine/api/pipeline.js';
 import { Database } from '../../engine/database.js';
 
 /** Database methods that are not DynamoDB operations. */
-// getItemStored is GetItem's wire form (engine/api/operations/get-item.ts), served under GetItem.
-const NOT_OPERATIONS = new Set(['constructor', 'close', 'runTimeToLiveSweep', 'describePartitions', 'getItemStored']);
+// getItemStored and putEncodedItem are GetItem's and PutItem's wire forms (engine/api/operations/), served under them.
+const NOT_OPERATIONS = new Set(['constructor', 'close', 'runTimeToLiveSweep', 'describePartitions', 'getItemStored', 'putEncodedItem']);
 
 describe('operations', () => {
   it('each Database operation method has a wire operation', () => {

@@ -27,4 +27,12 @@ export interface Operation {
    * when the Database has `method`.
    */
   readonly answer?: (database: Database, input: object) => Promise<unknown>;
+  /**
+   * Reads the request straight from its body bytes, before any JSON parse, when it has a usual form
+   * the operation serves in one pass: returns what then serves it (after authentication); undefined
+   * for anything else, and the pipeline parses the body and goes on as usual. Must be pure, and
+   * accept only bodies that parse to a valid request served the same way by the usual path, so
+   * every error stays the usual path's.
+   */
+  readonly readBody?: (body: Uint8Array) => ((database: Database) => Promise<unknown>) | undefined;
 }

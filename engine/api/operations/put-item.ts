@@ -1,8 +1,11 @@
 /**
  * PutItem on the wire: writes one item, optionally conditionally.
- * Served by Database#putItem; the codec converts binary at the positions declared here.
+ * Served by Database#putItem; the codec converts binary at the positions declared here. The usual
+ * request (a table name and an item of ASCII strings and integers) is read in one pass from its
+ * bytes to its stored item (engine/api/put-item-body.ts) and served by Database#putEncodedItem.
  */
 import { ITEM, struct } from '../codec.js';
+import { scanPutItemBody } from '../put-item-body.js';
 import type { Operation } from './operation.js';
 import { EXPECTED, ITEM_COLLECTION_METRICS } from './shapes.js';
 
@@ -11,4 +14,8 @@ export const putItem: Operation = {
   method: 'putItem',
   input: struct({ Item: ITEM, Expected: EXPECTED, ExpressionAttributeValues: ITEM }),
   output: struct({ Attributes: ITEM, ItemCollectionMetrics: ITEM_COLLECTION_METRICS }),
+  readBody: (body) => {
+    const scanned = scanPutItemBody(body);
+    return scanned === undefined ? undefined : (database) => database.putEncodedItem(scanned.tableName, scanned.item);
+  },
 };
