@@ -24,12 +24,13 @@ import { TableContext, type DatabaseSettings } from './table/context.js';
 import { WriteCoordinator } from './table/write-coordinator.js';
 import { StaleReads } from './table/stale-reads.js';
 import { InvalidArgumentError } from './util/errors.js';
-import { deleteItem, getItem, getItemStored, putEncodedItem, putItem, updateItem, type StoredGetItem } from './table/items.js';
+import { deleteItem, getItem, getItemStored, getItemStoredOfKey, putEncodedItem, putItem, updateItem, type StoredGetItem } from './table/items.js';
 import { query } from './table/query.js';
 import { scan } from './table/scan.js';
 import { advanceStatuses, nextTransitionAtMs, purgeOrphanedTables, createTable, deleteTable, describeLimits, describeTable, listTables } from './table/tables.js';
 import type { Input } from './table/expressions-of.js';
 import type { EncodedItem } from './model/item-codec.js';
+import type { Item } from './model/attribute-value.js';
 import { indexJobs, resumeBackfills, type IndexJobs } from './table/backfill.js';
 import { updateTable } from './table/update-table.js';
 import { describeTimeToLive, updateTimeToLive } from './table/ttl.js';
@@ -222,7 +223,7 @@ export class Database {
   /**
    * PutItem for the wire layer (engine/api/operations/put-item.ts): the request `{ TableName, Item }`
    * with its item already in stored form, read from the request's bytes in one pass
-   * (engine/api/put-item-body.ts), which vouches that the request is valid and `item` is its
+   * (engine/api/item-request-body.ts), which vouches that the request is valid and `item` is its
    * encoding. Same answer and effects as putItem of that request. Not part of the SDK-shaped API:
    * use putItem.
    */
@@ -242,6 +243,15 @@ export class Database {
   getItemStored(input: sdk.GetItemCommandInput): Promise<StoredGetItem> {
     // StoredGetItem is not an SDK output: the casts only pass it through #run.
     return this.#run(() => getItemStored(this.context, asInput(input)) as unknown as Record<string, unknown>);
+  }
+
+  /**
+   * getItemStored of the request `{ TableName, Key }` read from its bytes in one pass
+   * (engine/api/item-request-body.ts), which vouches that the request is valid as it is. Not part
+   * of the SDK-shaped API: use getItem.
+   */
+  getItemStoredOfKey(tableName: string, key: Item): Promise<StoredGetItem> {
+    return this.#run(() => getItemStoredOfKey(this.context, tableName, key) as unknown as Record<string, unknown>);
   }
 
   updateItem(input: sdk.UpdateItemCommandInput): Promise<Out<sdk.UpdateItemCommandOutput>> {

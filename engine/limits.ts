@@ -242,14 +242,15 @@ export const SIGNATURE_CLOCK_SKEW_MS = 15 * 60 * 1000;
 /** SigV4 signing keys cached (one per access key, day and region). */
 export const SIGNING_KEY_CACHE_ENTRIES_MAX = 256;
 /**
- * Most attributes an Item may have for PutItem's one-pass read (engine/api/put-item-body.ts), which
- * checks names for duplicates pairwise; an item with more takes the usual path.
+ * Most attributes an Item (PutItem) or Key (GetItem) may have for the one-pass read of its request
+ * (engine/api/item-request-body.ts), which checks names for duplicates pairwise; more take the
+ * usual path.
  */
-export const PUT_ITEM_SCAN_ATTRIBUTES_MAX = 32;
+export const ONE_PASS_ATTRIBUTES_MAX = 32;
 
 assert(REQUEST_JSON_DEPTH_MAX > 2 * NESTING_LEVELS_MAX + 8, 'a maximally nested item fits the JSON depth bound');
 assert(ITEM_BYTES_MAX < REQUEST_BODY_BYTES_MAX && BATCH_WRITE_BYTES_MAX <= REQUEST_BODY_BYTES_MAX, 'largest requests fit the body bound');
-assert(PUT_ITEM_SCAN_ATTRIBUTES_MAX >= 1 && PUT_ITEM_SCAN_ATTRIBUTES_MAX <= 64, "the one-pass read's pairwise name check stays cheap");
+assert(ONE_PASS_ATTRIBUTES_MAX >= 1 && ONE_PASS_ATTRIBUTES_MAX <= 64, "the one-pass read's pairwise name check stays cheap");
 assert(HTTP_KEEP_ALIVE_TIMEOUT_MS < HTTP_HEADERS_TIMEOUT_MS && HTTP_HEADERS_TIMEOUT_MS <= HTTP_REQUEST_TIMEOUT_MS, 'HTTP timeouts nest');
 
 // ---- Storage engine performance (engine/lsm: copies handed to callers, compaction workers) ---------

@@ -292,14 +292,14 @@ export function writeItem(item: Item, version: number): Uint8Array {
 
 /**
  * What writeItem writes for an item given as byte ranges rather than as values: the wire layer's
- * one-pass PutItem (engine/api/put-item-body.ts) encodes the request's bytes without building the
+ * one-pass PutItem (engine/api/item-request-body.ts) encodes the request's bytes without building the
  * item. Five numbers per attribute in `ranges`: its name is source[r[0], r[1]); its value is
  * r[2], r[3] and kind r[4]: 0 an S in source, 1 an N in source, 2 an S in `side`.
  *
  * Preconditions (the caller's, unchecked here): every name and S value is well-formed UTF-8 (its
  * bytes are then what writeString writes for its text); every N value is a canonical integer of at
  * most 15 digits in ASCII (no sign but a leading '-', no leading zero). Under them the bytes equal
- * writeItem's for the same item (test/api/put-item-body.test.ts).
+ * writeItem's for the same item (test/api/item-request-body.test.ts).
  */
 export function writeItemFromRanges(source: Uint8Array, side: Uint8Array, ranges: readonly number[], version: number): Uint8Array {
   writer.position = 0;

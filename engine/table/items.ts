@@ -136,7 +136,7 @@ export async function putItem(context: TableContext, raw: unknown): Promise<Outp
 
 /**
  * PutItem of the request `{ TableName: tableName, Item: item }`, its item already encoded (the wire
- * layer's one-pass PutItem, engine/api/put-item-body.ts, which vouches that this request passes
+ * layer's one-pass PutItem, engine/api/item-request-body.ts, which vouches that this request passes
  * checkPutItemRequest and that `item` holds its canonical Item's encoding and size). Same answer,
  * errors, charges and writes as putItem for that request: the plain put — a table without
  * maintained indexes, an item in no transaction — is putItem's own first path, and reads only the
@@ -238,7 +238,7 @@ export async function updateItem(context: TableContext, raw: unknown): Promise<O
 }
 
 export function getItem(context: TableContext, raw: unknown): Output {
-  return readForGetItem(context, raw, false).output;
+  return readForGetItem(context, validateGetItemRequest(raw) as unknown as Input, false).output;
 }
 
 /** GetItem's answer without its Item, and the item as stored (see getItemStored). */
@@ -255,11 +255,19 @@ export interface StoredGetItem {
  * undefined and the answer is getItem's. Same checks, throttles and charges as getItem.
  */
 export function getItemStored(context: TableContext, raw: unknown): StoredGetItem {
-  return readForGetItem(context, raw, true);
+  return readForGetItem(context, validateGetItemRequest(raw) as unknown as Input, true);
 }
 
-function readForGetItem(context: TableContext, raw: unknown, storedWanted: boolean): StoredGetItem {
-  const input = validateGetItemRequest(raw) as unknown as Input; // the SDK shape, validated
+/**
+ * getItemStored of the request `{ TableName: tableName, Key: key }`, which the wire layer's
+ * one-pass GetItem (engine/api/item-request-body.ts) vouches passes validateGetItemRequest as it is.
+ */
+export function getItemStoredOfKey(context: TableContext, tableName: string, key: Item): StoredGetItem {
+  return readForGetItem(context, { TableName: tableName, Key: key }, true);
+}
+
+/** GetItem of a request already validated (validateGetItemRequest). */
+function readForGetItem(context: TableContext, input: Input, storedWanted: boolean): StoredGetItem {
   const table = context.requireTable(input['TableName']);
   const consistent = input['ConsistentRead'] === true;
   const keyItem = checkKey(input['Key'] as Item, table.schema);

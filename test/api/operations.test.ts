@@ -9,8 +9,8 @@ import { servedOperations } from '../../engine/api/pipeline.js';
 import { Database } from '../../engine/database.js';
 
 /** Database methods that are not DynamoDB operations. */
-// getItemStored and putEncodedItem are GetItem's and PutItem's wire forms (engine/api/operations/), served under them.
-const NOT_OPERATIONS = new Set(['constructor', 'close', 'runTimeToLiveSweep', 'describePartitions', 'getItemStored', 'putEncodedItem']);
+// getItemStored, getItemStoredOfKey and putEncodedItem are GetItem's and PutItem's wire forms (engine/api/operations/), served under them.
+const NOT_OPERATIONS = new Set(['constructor', 'close', 'runTimeToLiveSweep', 'describePartitions', 'getItemStored', 'getItemStoredOfKey', 'putEncodedItem']);
 
 describe('operations', () => {
   it('each Database operation method has a wire operation', () => {

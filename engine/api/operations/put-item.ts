@@ -2,10 +2,10 @@
  * PutItem on the wire: writes one item, optionally conditionally.
  * Served by Database#putItem; the codec converts binary at the positions declared here. The usual
  * request (a table name and an item of ASCII strings and integers) is read in one pass from its
- * bytes to its stored item (engine/api/put-item-body.ts) and served by Database#putEncodedItem.
+ * bytes to its stored item (engine/api/item-request-body.ts) and served by Database#putEncodedItem.
  */
 import { ITEM, struct } from '../codec.js';
-import { scanPutItemBody } from '../put-item-body.js';
+import { scanPutItemBody } from '../item-request-body.js';
 import type { Operation } from './operation.js';
 import { EXPECTED, ITEM_COLLECTION_METRICS } from './shapes.js';
 

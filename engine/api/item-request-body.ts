@@ -1,40 +1,57 @@
 /**
- * PutItem's usual request read in one pass, from its body bytes straight to its item's stored form:
- * no JSON.parse, no item built as values, no separate walks to decode binary, validate, measure and
- * encode it. Measured in bench:http, those steps cost ~3 µs of the server's ~20 µs per PutItem.
+ * PutItem's and GetItem's usual requests read in one pass from their body bytes: no JSON.parse, no
+ * request object walked again to decode binary, validate, measure and encode it. PutItem's item
+ * goes straight to its stored form; GetItem's key is built as values, small as it is. Measured in
+ * bench:http, the steps skipped cost ~3 µs of the server's ~20 µs per PutItem.
  *
  * It accepts exactly this (JSON whitespace allowed between tokens), and nothing else:
  *
- *   {"TableName": <name>, "Item": {<attr>: {"S": <text>} | {"N": <integer>}, …}}   (members in either order)
+ *   PutItem  {"TableName": <name>, "Item": <attributes>}      (members in either order)
+ *   GetItem  {"TableName": <name>, "Key": <attributes>}
+ *   <attributes>  {<attr>: {"S": <text>} | {"N": <integer>}, …}
  *
  *   - <name>: 3–255 characters of [a-zA-Z0-9_.-] (a table name, never an ARN);
- *   - the Item has 1–PUT_ITEM_SCAN_ATTRIBUTES_MAX attributes with distinct names, each of 1–255
- *     bytes of well-formed UTF-8 without escapes, not starting with a digit (JSON.parse moves
- *     integer-like names to the front of an object; the stored order must be the parsed one) and
- *     not `__proto__`;
+ *   - 1–ONE_PASS_ATTRIBUTES_MAX attributes with distinct names, each of 1–255 bytes of
+ *     well-formed UTF-8 without escapes, not starting with a digit (JSON.parse moves integer-like
+ *     names to the front of an object; the stored order must be the parsed one) and not
+ *     `__proto__`;
  *   - <text>: well-formed UTF-8 (no overlong forms, no surrogates) and JSON's escapes, except a
  *     \u escape of a lone surrogate; text with escapes is undone into a side buffer, text without
- *     is stored straight from the body; <integer>: a canonical integer of at most 15 digits ("0",
- *     "-12", never "-0", "007" or "+1"), stored as an integer;
- *   - the item's size is at most ITEM_BYTES_MAX.
+ *     is used straight from the body; <integer>: a canonical integer of at most 15 digits ("0",
+ *     "-12", never "-0", "007" or "+1");
+ *   - PutItem: the item's size is at most ITEM_BYTES_MAX.
  *
- * Such a body is a valid PutItem request `{TableName, Item}` (it passes checkPutItemRequest) whose
- * canonical item encodes to the bytes written here and has the size computed here; that is the
- * contract with Database#putEncodedItem, tested against the usual path on generated bodies
- * (test/api/put-item-body.test.ts). Anything else — other members, other types, malformed UTF-8,
- * duplicate names, malformed JSON — is `undefined`, and the request takes the usual path, which
- * owns every error message. Nothing here throws.
+ * Such a body is a valid request `{TableName, Item}` or `{TableName, Key}` (it passes the
+ * request's validation): for PutItem, its canonical item encodes to the bytes written here and has
+ * the size computed here; for GetItem, the key built here is the parsed one. That is the contract
+ * with Database#putEncodedItem and Database#getItemStoredOfKey, tested against the usual path on
+ * generated bodies (test/api/item-request-body.test.ts). Anything else — other members, other
+ * types, malformed UTF-8, duplicate names, malformed JSON — is `undefined`, and the request takes
+ * the usual path, which owns every error message. Nothing here throws.
  *
- * Pure and synchronous; the result keeps a reference to `body`, which must not change after.
+ * Pure and synchronous; a PutItem result keeps a reference to `body`, which must not change after.
  */
-import { ITEM_BYTES_MAX, KEY_ATTRIBUTE_NAME_BYTES_MAX, PUT_ITEM_SCAN_ATTRIBUTES_MAX, TABLE_NAME_LENGTH_MAX, TABLE_NAME_LENGTH_MIN } from '../limits.js';
-import type { AttributeValue } from '../model/attribute-value.js';
+import { ITEM_BYTES_MAX, KEY_ATTRIBUTE_NAME_BYTES_MAX, ONE_PASS_ATTRIBUTES_MAX, TABLE_NAME_LENGTH_MAX, TABLE_NAME_LENGTH_MIN } from '../limits.js';
+import type { AttributeValue, Item } from '../model/attribute-value.js';
 import { encodeItemFromRanges, type EncodedItem } from '../model/item-codec.js';
 import { numberSizeBytes } from '../model/item-size.js';
 
 export interface ScannedPutItem {
   readonly tableName: string;
   readonly item: EncodedItem;
+}
+
+export interface ScannedGetItem {
+  readonly tableName: string;
+  readonly key: Item;
+}
+
+/** A request's table name and its one map of attributes, as ranges of the body and the side buffer. */
+interface ScannedRequest {
+  readonly tableName: string;
+  readonly source: Buffer;
+  readonly side: Buffer;
+  readonly ranges: readonly number[];
 }
 
 const QUOTE = 0x22;
@@ -62,6 +79,7 @@ const KIND_S_SIDE = 2;
 
 const TABLE_NAME = Buffer.from('TableName', 'latin1');
 const ITEM = Buffer.from('Item', 'latin1');
+const KEY = Buffer.from('Key', 'latin1');
 const PROTO = Buffer.from('__proto__', 'latin1');
 
 /** Which bytes a table name may hold: [a-zA-Z0-9_.-]. */
@@ -92,10 +110,7 @@ class ScannedItem implements EncodedItem {
   attribute(name: string): AttributeValue | undefined {
     const ranges = this.ranges;
     for (let k = 0; k < ranges.length; k += STRIDE) {
-      if (!equalsText(this.body, ranges[k]!, ranges[k + 1]!, name)) continue;
-      const kind = ranges[k + 4];
-      const text = (kind === KIND_S_SIDE ? this.side : this.body).toString('utf8', ranges[k + 2]!, ranges[k + 3]!);
-      return kind === KIND_N ? { N: text } : { S: text };
+      if (equalsText(this.body, ranges[k]!, ranges[k + 1]!, name)) return valueAt(this.body, this.side, ranges, k);
     }
     return undefined;
   }
@@ -120,6 +135,40 @@ const EMPTY = Buffer.alloc(0);
 
 /** PutItem's request read from `body` when it has the usual form above; undefined otherwise. */
 export function scanPutItemBody(body: Uint8Array): ScannedPutItem | undefined {
+  const request = scanRequest(body, ITEM);
+  if (request === undefined) return undefined;
+  const { source, side, ranges } = request;
+  let sizeBytes = 0;
+  for (let k = 0; k < ranges.length; k += STRIDE) {
+    sizeBytes += ranges[k + 1]! - ranges[k]!;
+    sizeBytes += ranges[k + 4] === KIND_N ? numberSizeBytes(source.toString('latin1', ranges[k + 2]!, ranges[k + 3]!)) : ranges[k + 3]! - ranges[k + 2]!;
+  }
+  if (sizeBytes > ITEM_BYTES_MAX) return undefined;
+  return { tableName: request.tableName, item: new ScannedItem(encodeItemFromRanges(source, side, ranges), sizeBytes, source, side, ranges) };
+}
+
+/** GetItem's request read from `body` when it has the usual form above; undefined otherwise. */
+export function scanGetItemBody(body: Uint8Array): ScannedGetItem | undefined {
+  const request = scanRequest(body, KEY);
+  if (request === undefined) return undefined;
+  const { source, side, ranges } = request;
+  const key: Item = {};
+  for (let k = 0; k < ranges.length; k += STRIDE) {
+    // Names are neither integer-like nor __proto__ (scanItem), so this defines an own member in order.
+    key[source.toString('utf8', ranges[k]!, ranges[k + 1]!)] = valueAt(source, side, ranges, k);
+  }
+  return { tableName: request.tableName, key };
+}
+
+/** The value of the attribute whose ranges start at ranges[k]. */
+function valueAt(source: Buffer, side: Buffer, ranges: readonly number[], k: number): AttributeValue {
+  const kind = ranges[k + 4];
+  const text = (kind === KIND_S_SIDE ? side : source).toString('utf8', ranges[k + 2]!, ranges[k + 3]!);
+  return kind === KIND_N ? { N: text } : { S: text };
+}
+
+/** `{"TableName": …, <member>: <attributes>}` read from `body`; undefined when it has any other form. */
+function scanRequest(body: Uint8Array, member: Uint8Array): ScannedRequest | undefined {
   const end = body.length;
   let i = skipWhitespace(body, 0, end);
   if (body[i] !== OPEN_BRACE) return undefined;
@@ -144,7 +193,7 @@ export function scanPutItemBody(body: Uint8Array): ScannedPutItem | undefined {
       if (body[nameEnd] !== QUOTE || length < TABLE_NAME_LENGTH_MIN || length > TABLE_NAME_LENGTH_MAX) return undefined;
       tableName = asBuffer(body).toString('latin1', nameStart, nameEnd);
       i = nameEnd + 1;
-    } else if (equalsBytes(body, memberStart, memberEnd, ITEM)) {
+    } else if (equalsBytes(body, memberStart, memberEnd, member)) {
       if (ranges !== undefined) return undefined;
       ranges = [];
       i = scanItem(body, i, end, ranges, side);
@@ -161,32 +210,25 @@ export function scanPutItemBody(body: Uint8Array): ScannedPutItem | undefined {
     break;
   }
   if (tableName === undefined || ranges === undefined) return undefined;
-  const source = asBuffer(body);
-  let sizeBytes = 0;
-  for (let k = 0; k < ranges.length; k += STRIDE) {
-    sizeBytes += ranges[k + 1]! - ranges[k]!;
-    sizeBytes += ranges[k + 4] === KIND_N ? numberSizeBytes(source.toString('latin1', ranges[k + 2]!, ranges[k + 3]!)) : ranges[k + 3]! - ranges[k + 2]!;
-  }
-  if (sizeBytes > ITEM_BYTES_MAX) return undefined;
-  return { tableName, item: new ScannedItem(encodeItemFromRanges(source, side.bytes, ranges), sizeBytes, source, side.bytes, ranges) };
+  return { tableName, source: asBuffer(body), side: side.bytes, ranges };
 }
 
 /**
- * The Item's object starting at `i`: its attributes' ranges pushed on `ranges`, escaped text undone
- * into `side`; returns the index just after its closing brace, or -1 when it is not of the accepted form.
+ * The attributes' object starting at `i`: their ranges pushed on `ranges`, escaped text undone into
+ * `side`; returns the index just after its closing brace, or -1 when it is not of the accepted form.
  */
 function scanItem(body: Uint8Array, i: number, end: number, ranges: number[], side: SideBuffer): number {
   if (body[i] !== OPEN_BRACE) return -1;
   i = skipWhitespace(body, i + 1, end);
   for (;;) {
-    if (body[i] !== QUOTE) return -1; // an empty Item too: the usual path reports it
+    if (body[i] !== QUOTE) return -1; // an empty map too: the usual path reports it
     const nameStart = i + 1;
     const nameEnd = plainStringEnd(body, nameStart, end);
     const nameLength = nameEnd - nameStart;
     if (nameEnd < 0 || nameLength === 0 || nameLength > KEY_ATTRIBUTE_NAME_BYTES_MAX) return -1;
     const first = body[nameStart]!;
     if ((first >= ZERO && first <= NINE) || equalsBytes(body, nameStart, nameEnd, PROTO)) return -1;
-    if (ranges.length === PUT_ITEM_SCAN_ATTRIBUTES_MAX * STRIDE) return -1;
+    if (ranges.length === ONE_PASS_ATTRIBUTES_MAX * STRIDE) return -1;
     for (let k = 0; k < ranges.length; k += STRIDE) {
       if (sameBytes(body, ranges[k]!, ranges[k + 1]!, nameStart, nameEnd)) return -1; // JSON.parse keeps the last
     }

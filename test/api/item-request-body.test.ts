@@ -1,5 +1,5 @@
 /**
- * PutItem's one-pass read (engine/api/put-item-body.ts) against the usual path, on generated bodies
+ * PutItem's one-pass read (engine/api/item-request-body.ts) against the usual path, on generated bodies
  * near its accepted form (escapes, other types, non-canonical numbers, integer-like and duplicate
  * names, extra members, whitespace, truncation):
  *   1. whatever it accepts, JSON.parse reads as {TableName, Item} with the same item, in the same
@@ -11,10 +11,10 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OPERATIONS } from '../../engine/api/operations/index.js';
 import { RequestPipeline, type ApiRequest, type ApiResponse } from '../../engine/api/pipeline.js';
-import { scanPutItemBody } from '../../engine/api/put-item-body.js';
+import { scanGetItemBody, scanPutItemBody } from '../../engine/api/item-request-body.js';
 import { Database } from '../../engine/database.js';
 import { decodeItem, encodeItem } from '../../engine/model/item-codec.js';
-import { checkPutItemRequest } from '../../engine/table/request-validation.js';
+import { checkPutItemRequest, validateGetItemRequest } from '../../engine/table/request-validation.js';
 
 /** Printable ASCII other than '"' and '\'. */
 const PLAIN = 'abcxyzABZ019 _.-:/~!#$%&()*+,;<=>?@[]^`{|}';
@@ -82,8 +82,12 @@ const itemJson = fc
   .array(fc.tuple(attributeName, valueJson, gap, gap), { minLength: 0, maxLength: 6 })
   .map((attributes) => `{${attributes.map(([name, value, before, after]) => `${before}${jsonString(name)}${after}:${before}${value}${after}`).join(',')}}`);
 
-/** A request body: members in any order, sometimes repeated or extra; sometimes cut or with a byte changed. */
-const body = fc
+/**
+ * A request body `{"TableName": …, <member>: <attributes>}`: members in any order, sometimes
+ * repeated or extra; sometimes cut or with a byte changed.
+ */
+const requestBody = (member: 'Item' | 'Key'): fc.Arbitrary<Buffer> =>
+  fc
   .record({
     table: tableName,
     item: fc.oneof({ weight: 9, arbitrary: itemJson }, { weight: 1, arbitrary: fc.constantFrom('[]', '"x"', 'null', '{"pk":{"S":"a"}') }),
@@ -94,7 +98,7 @@ const body = fc
     change: fc.oneof({ weight: 12, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })) }),
   })
   .map(({ table, item, swap, extra, gaps, cut, change }) => {
-    const members = [`"TableName":${gaps[1]}${jsonString(table)}`, `"Item":${gaps[1]}${item}`];
+    const members = [`"TableName":${gaps[1]}${jsonString(table)}`, `"${member}":${gaps[1]}${item}`];
     if (swap) members.reverse();
     if (extra !== '') members.push(extra);
     let bytes = Buffer.from(`${gaps[0]}{${members.join(`,${gaps[2]}`)}}${gaps[0]}`, 'utf8');
@@ -105,6 +109,8 @@ const body = fc
     }
     return bytes;
   });
+const body = requestBody('Item');
+const keyBody = requestBody('Key');
 
 /** Bodies of the accepted form that write (most of the time) to the tables of the second suite, some of them mutated. */
 const writingBody = fc
@@ -120,6 +126,23 @@ const writingBody = fc
     if (v !== undefined) attributes.push(`"v":{"S":${jsonString(v)}}`);
     for (const [name, value] of rest) attributes.push(`${jsonString(name)}:${value}`);
     return Buffer.from(`{"TableName":${jsonString(table)},"Item":{${attributes.join(',')}}}`, 'utf8');
+  });
+
+/** GetItem bodies of the accepted form with keys of the second suite's tables: mostly right (found or not), sometimes not. */
+const readingBody = fc
+  .record({
+    table: fc.constantFrom('bench', 'Tbl'),
+    pk: fc.constantFrom('1', '2', 'a', ''),
+    sk: fc.constantFrom('x', 'y', ''),
+    wrong: fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom('type', 'missing', 'extra') }),
+    extra: fc.tuple(attributeName, valueJson),
+  })
+  .map(({ table, pk, sk, wrong, extra }) => {
+    const numeric = (table === 'Tbl') !== (wrong === 'type');
+    const attributes = [numeric ? `"pk":{"N":${jsonString(pk)}}` : `"pk":{"S":${jsonString(pk)}}`];
+    if ((table === 'Tbl') !== (wrong === 'missing')) attributes.push(`"sk":{"S":${jsonString(sk)}}`);
+    if (wrong === 'extra') attributes.push(`${jsonString(extra[0])}:${extra[1]}`);
+    return Buffer.from(`{"TableName":${jsonString(table)},"Key":{${attributes.join(',')}}}`, 'utf8');
   });
 
 /** JSON.parse's reading of a body, or undefined when it is not JSON. */
@@ -219,6 +242,38 @@ describe('scanPutItemBody', () => {
   });
 });
 
+describe('scanGetItemBody', () => {
+  it("what it accepts is the valid request JSON.parse reads, with the same key", () => {
+    let accepted = 0;
+    let declined = 0;
+    fc.assert(
+      fc.property(keyBody, (bytes) => {
+        const scanned = scanGetItemBody(bytes);
+        if (scanned === undefined) {
+          declined++;
+          return;
+        }
+        accepted++;
+        const request = parsed(bytes) as { TableName: unknown; Key: Record<string, unknown> };
+        expect(Object.keys(request).sort()).toEqual(['Key', 'TableName']);
+        expect(request.TableName).toBe(scanned.tableName);
+        expect(scanned.key).toEqual(request.Key);
+        expect(Object.keys(scanned.key)).toEqual(Object.keys(request.Key));
+        expect(validateGetItemRequest(request).Key).toEqual(scanned.key);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(accepted).toBeGreaterThan(300);
+    expect(declined).toBeGreaterThan(300);
+  });
+
+  it('reads the benchmark body and declines what PutItem would take', () => {
+    expect(scanGetItemBody(Buffer.from('{"TableName":"bench","Key":{"pk":{"S":"0000000000000042"}}}'))).toEqual({ tableName: 'bench', key: { pk: { S: '0000000000000042' } } });
+    expect(scanGetItemBody(Buffer.from('{"TableName":"bench","Item":{"pk":{"S":"a"}}}'))).toBeUndefined();
+    expect(scanGetItemBody(Buffer.from('{"TableName":"bench","Key":{"pk":{"S":"a"}},"ConsistentRead":true}'))).toBeUndefined();
+  });
+});
+
 describe('served in one pass or the usual way', () => {
   let fast: Database;
   let usual: Database;
@@ -255,10 +310,8 @@ describe('served in one pass or the usual way', () => {
     await usual.close();
   });
 
-  const PUT_ITEM = OPERATIONS.get('PutItem')!;
-
-  function putRequest(bytes: Uint8Array): ApiRequest {
-    return { method: 'POST', url: '/', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.PutItem' }, body: bytes };
+  function putRequest(bytes: Uint8Array, operation = 'PutItem'): ApiRequest {
+    return { method: 'POST', url: '/', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `DynamoDB_20120810.${operation}` }, body: bytes };
   }
 
   /** The pipeline's answer as status and JSON body. */
@@ -267,12 +320,12 @@ describe('served in one pass or the usual way', () => {
   }
 
   /**
-   * The pipeline's answer with PutItem's one-pass read switched off. The pipeline consults readBody
-   * synchronously inside handle() (the bodies here are not compressed), so it is restored before
-   * any other request runs.
+   * The pipeline's answer with the operation's one-pass read switched off. The pipeline consults
+   * readBody synchronously inside handle() (the bodies here are not compressed), so it is restored
+   * before any other request runs.
    */
-  function usualWay(pipeline: RequestPipeline, request: ApiRequest): Promise<ApiResponse> {
-    const operation = PUT_ITEM as { readBody?: unknown };
+  function usualWay(pipeline: RequestPipeline, request: ApiRequest, name = 'PutItem'): Promise<ApiResponse> {
+    const operation = OPERATIONS.get(name) as { readBody?: unknown };
     const readBody = operation.readBody;
     operation.readBody = undefined;
     try {
@@ -311,6 +364,28 @@ describe('served in one pass or the usual way', () => {
     // Neither the one-pass writes nor its errors (key checks on the item) are rare.
     expect(written).toBeGreaterThan(50);
     expect(served - written).toBeGreaterThan(50);
+  });
+
+  it('every GetItem body gets the same answer', async () => {
+    const pipeline = new RequestPipeline({ database: fast });
+    for (const [table, pk, sk] of [['bench', { S: '1' }, undefined], ['bench', { S: 'a' }, undefined], ['Tbl', { N: '2' }, { S: 'x' }]] as const) {
+      await fast.putItem({ TableName: table, Item: { pk, ...(sk === undefined ? {} : { sk }), v: { S: `value of ${table}` }, n: { N: '1.5' } } });
+    }
+    let served = 0;
+    let found = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(keyBody, readingBody), async (bytes) => {
+        const viaOnePass = wire(await pipeline.handle(putRequest(bytes, 'GetItem')));
+        if (scanGetItemBody(bytes) !== undefined) {
+          served++;
+          if ((viaOnePass.body as { Item?: unknown }).Item !== undefined) found++;
+        }
+        expect(viaOnePass).toEqual(wire(await usualWay(pipeline, putRequest(bytes, 'GetItem'), 'GetItem')));
+      }),
+      { numRuns: 600 },
+    );
+    expect(found).toBeGreaterThan(30);
+    expect(served - found).toBeGreaterThan(30);
   });
 
   it('a put to an item of an in-flight transaction gets TransactionConflictException, as the usual path gives', async () => {
