@@ -295,6 +295,9 @@ export class Background {
         return number;
       },
       releaseFileNumber: (number) => this.#pendingOutputs.delete(number),
+      notePriority: (priority) => {
+        if (priority.policy === 'idle') state.counters.workerIdleJobs++;
+      },
     };
   }
 

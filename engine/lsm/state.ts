@@ -38,6 +38,8 @@ export interface StoreCounters {
   workerCompactions: number;
   /** Flushes whose table a worker thread built (also counted in `flushes`). */
   workerFlushes: number;
+  /** Of those worker jobs, the ones run in the idle scheduling class (compaction/thread-priority.ts); the rest ran at nice 19. */
+  workerIdleJobs: number;
   trivialMoves: number;
   compactionBytesRead: number;
   compactionBytesWritten: number;
@@ -63,6 +65,7 @@ export class StoreState {
     compactions: 0,
     workerCompactions: 0,
     workerFlushes: 0,
+    workerIdleJobs: 0,
     trivialMoves: 0,
     compactionBytesRead: 0,
     compactionBytesWritten: 0,

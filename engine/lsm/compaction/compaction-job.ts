@@ -18,6 +18,7 @@
  *    with OutOfFileNumbersError and the caller compacts in-thread instead.
  * 2. The result's bytes are fresh buffers owned by the result (safe to transfer).
  */
+import type { ThreadPriority } from './thread-priority.js';
 import { compareBytes } from '../../util/bytes.js';
 import { sharedBytes } from '../../util/shared-memory.js';
 import type { ReadableFile, WritableFile } from '../../vfs/types.js';
@@ -53,6 +54,8 @@ export interface CompactionJobResult {
   files: { info: TableFileInfo; bytes: Uint8Array }[];
   entriesRead: number;
   entriesDropped: number;
+  /** Set by a worker thread: the CPU priority it runs at (thread-priority.ts). */
+  threadPriority?: ThreadPriority;
 }
 
 export class OutOfFileNumbersError extends Error {

@@ -19,6 +19,7 @@
  * 2. On success, the numbers of the outputs stay pending (the caller releases them once the version
  *    edit is durable); the unused ones are released here.
  */
+import type { ThreadPriority } from './thread-priority.js';
 import { LEVEL_COUNT } from '../../limits.js';
 import type { FileSystem } from '../../vfs/types.js';
 import { joinPath } from '../../vfs/types.js';
@@ -43,6 +44,8 @@ export interface WorkerCompactionContext {
   /** Allocates a file number and marks it pending (not to be deleted as obsolete). */
   newFileNumber(): number;
   releaseFileNumber(fileNumber: number): void;
+  /** The CPU priority the worker that ran a job reports (thread-priority.ts). */
+  notePriority(priority: ThreadPriority): void;
 }
 
 /** Output numbers to allocate: outputs are cut at the target size and hold no more than the inputs. */
@@ -130,6 +133,7 @@ async function runAndWrite(context: WorkerCompactionContext, job: CompactionJob)
     for (const number of outputFileNumbers) context.releaseFileNumber(number);
     return undefined;
   }
+  if (result.threadPriority !== undefined) context.notePriority(result.threadPriority);
   const used = new Set(result.files.map((file) => file.info.fileNumber));
   for (const number of outputFileNumbers) if (!used.has(number)) context.releaseFileNumber(number);
   const files: TableFileInfo[] = [];

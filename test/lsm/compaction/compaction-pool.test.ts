@@ -4,11 +4,12 @@
  * with tsc into a temporary directory and drives that build's Store: the same workload with
  * compactionThreads 1 and 0 must end in the same contents, with the worker path actually taken.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store as StoreClass } from '../../../engine/lsm/index.js';
@@ -23,7 +24,7 @@ beforeAll(async () => {
   build = mkdtempSync(join(tmpdir(), 'silt-worker-build-'));
   symlinkSync(join(root, 'node_modules'), join(build, 'node_modules'), 'dir');
   const tsc = join(root, 'node_modules/typescript/bin/tsc');
-  const files = ['engine/lsm/index.ts', 'engine/lsm/compaction/compaction-worker.ts', 'engine/vfs/env.ts'];
+  const files = ['engine/lsm/index.ts', 'engine/lsm/compaction/compaction-worker.ts', 'engine/lsm/compaction/thread-priority.ts', 'engine/vfs/env.ts'];
   const flags = ['--target', 'ES2022', '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--types', 'node', '--skipLibCheck', '--rootDir', root, '--outDir', build];
   await promisify(execFile)(process.execPath, [tsc, ...flags, ...files.map((f) => join(root, f))], { cwd: root });
   expect(existsSync(join(build, 'engine/lsm/compaction/compaction-worker.js'))).toBe(true);
@@ -35,16 +36,29 @@ afterAll(() => {
   if (build !== '') rmSync(build, { recursive: true, force: true });
 });
 
-/** The nice value of each thread of this process, by thread id (Linux: /proc/self/task/<tid>/stat field 19). */
-function threadNiceValues(): Map<number, number> {
-  const out = new Map<number, number>();
+/** Each thread of this process by thread id: its nice value and scheduling policy (Linux: /proc/self/task/<tid>/stat fields 19 and 41). */
+function threadPriorities(): Map<number, { nice: number; policy: number }> {
+  const out = new Map<number, { nice: number; policy: number }>();
   for (const tid of readdirSync('/proc/self/task')) {
     const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-    // Fields after the parenthesised command name: state is field 3, nice is field 19.
+    // Fields after the parenthesised command name: state is field 3.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    out.set(Number(tid), Number(fields[19 - 3]));
+    out.set(Number(tid), { nice: Number(fields[19 - 3]), policy: Number(fields[41 - 3]) });
   }
   return out;
+}
+
+/** SCHED_IDLE's number in /proc stat and sched_setscheduler. */
+const SCHED_IDLE = 5;
+
+/** Whether util-linux's chrt, which the workers use to enter the idle class, is on this machine. */
+function hasChrt(): boolean {
+  try {
+    execFileSync('chrt', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function fill(
@@ -99,14 +113,42 @@ describe('compaction workers (compiled build)', () => {
     expect(threaded.contents).toEqual(inThread.contents);
   }, 300_000);
 
-  it.runIf(process.platform === 'linux')('run at a lower CPU priority (nice 10) than the thread answering requests, on Linux', async () => {
-    let nice = new Map<number, number>();
-    await fill(1, () => {
-      nice = threadNiceValues();
+  it.runIf(process.platform === 'linux')('run in the idle scheduling class (or at nice 19 without chrt), below the thread answering requests, on Linux', async () => {
+    let threads = new Map<number, { nice: number; policy: number }>();
+    const { counters } = await fill(1, () => {
+      threads = threadPriorities();
     });
-    // This thread (the process's main thread, tid = pid, or this vitest worker) keeps priority 0;
-    // the compaction worker, still alive while the store is open, runs at 10.
-    expect(nice.get(process.pid)).toBe(0);
-    expect([...nice.values()].filter((value) => value === 10).length).toBeGreaterThanOrEqual(1);
+    // This thread (the process's main thread, tid = pid, or this vitest worker) keeps priority 0 and the normal class;
+    // the compaction worker, still alive while the store is open, is lowered.
+    expect(threads.get(process.pid)).toEqual({ nice: 0, policy: 0 });
+    const lowered = [...threads.values()].filter((thread) => thread.nice === 19);
+    expect(lowered.length).toBeGreaterThanOrEqual(1);
+    const workerJobs = counters['workerFlushes']! + counters['workerCompactions']!;
+    expect(workerJobs).toBeGreaterThan(0);
+    if (hasChrt()) {
+      expect(lowered.every((thread) => thread.policy === SCHED_IDLE)).toBe(true);
+      expect(counters['workerIdleJobs']).toBe(workerJobs);
+    } else {
+      expect(counters['workerIdleJobs']).toBe(0);
+    }
   }, 300_000);
+
+  it.runIf(process.platform === 'linux')('a thread that cannot reach the idle class keeps nice 19 and says why', async () => {
+    const script = `import { parentPort } from 'node:worker_threads';
+      import { lowerThreadPriority } from ${JSON.stringify(pathToFileURL(join(build, 'engine/lsm/compaction/thread-priority.js')).href)};
+      parentPort.postMessage(lowerThreadPriority());`;
+    const lower = (env: Record<string, string>): Promise<{ policy: string; reason: string }> =>
+      new Promise((resolvePriority, reject) => {
+        const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(script)}`), { env });
+        worker.once('message', (message: { policy: string; reason: string }) => {
+          resolvePriority(message);
+          void worker.terminate();
+        });
+        worker.once('error', reject);
+      });
+    const without = await lower({ PATH: '/nonexistent' }); // chrt cannot be found
+    expect(without.policy).toBe('nice');
+    expect(without.reason).toMatch(/ENOENT/);
+    if (hasChrt()) expect(await lower({ PATH: process.env['PATH'] ?? '' })).toEqual({ policy: 'idle', reason: '' });
+  }, 60_000);
 });
