@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import * as net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { headInvalid, Http1Connection } from '../../engine/api/http1.js';
+import { headInvalid, Http1Connection, type ConnectionHandler, type Http1Response } from '../../engine/api/http1.js';
 import { HTTP_HEAD_BYTES_MAX } from '../../engine/limits.js';
 import { dynamoHeaders, gateDescribeLimits, serveDatabase, type Served } from './helpers.js';
 
@@ -69,6 +69,15 @@ function responseComplete(text: string): boolean {
 /** Count of complete responses in `text` (status lines). */
 function statuses(text: string): number[] {
   return [...text.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((match) => Number(match[1]));
+}
+
+/** A connection handler that answers with `request` and otherwise does nothing (`overrides` replace its parts). */
+function handlerAnswering(request: ConnectionHandler['request'], overrides: Partial<ConnectionHandler> = {}): ConnectionHandler {
+  return { request, tooLarge: () => ({}), closing: () => false, gone: () => undefined, began: () => undefined, ended: () => undefined, ...overrides };
+}
+
+function answerEmptyObject(): Promise<Http1Response> {
+  return Promise.resolve({ statusCode: 200, headers: { 'Content-Length': '2' }, body: Buffer.from('{}') });
 }
 
 describe('framing', () => {
@@ -166,14 +175,7 @@ describe('framing', () => {
     const server = net.createServer((socket) => {
       const connection: Http1Connection = new Http1Connection(
         socket,
-        {
-          request: () => Promise.resolve({ statusCode: 200, headers: { 'Content-Length': '2' }, body: Buffer.from('{}') }),
-          tooLarge: () => ({}),
-          closing: () => false,
-          gone: () => undefined,
-          began: () => undefined,
-          ended: () => queueMicrotask(() => connection.closeIfIdle()),
-        },
+        handlerAnswering(answerEmptyObject, { ended: () => queueMicrotask(() => connection.closeIfIdle()) }),
         () => 0,
       );
     });
@@ -276,14 +278,7 @@ describe('read-ahead (skipReadAhead)', () => {
       sockets.push(socket);
       new Http1Connection(
         socket,
-        {
-          request: () => Promise.resolve({ statusCode: 200, headers: { 'Content-Length': '2' }, body: Buffer.from('{}') }),
-          tooLarge: () => ({}),
-          closing: () => false,
-          gone: () => undefined,
-          began: () => undefined,
-          ended: () => undefined,
-        },
+        handlerAnswering(answerEmptyObject),
         () => 0,
       );
     });
@@ -311,21 +306,14 @@ describe('read-ahead (skipReadAhead)', () => {
       socket.once('pause', paused);
       new Http1Connection(
         socket,
-        {
-          request: async (request) => {
-            if (answered++ === 0) {
-              entered();
-              await gate;
-            }
-            const body = Buffer.from(String(request.body.length));
-            return { statusCode: 200, headers: { 'Content-Length': String(body.length) }, body };
-          },
-          tooLarge: () => ({}),
-          closing: () => false,
-          gone: () => undefined,
-          began: () => undefined,
-          ended: () => undefined,
-        },
+        handlerAnswering(async (request) => {
+          if (answered++ === 0) {
+            entered();
+            await gate;
+          }
+          const body = Buffer.from(String(request.body.length));
+          return { statusCode: 200, headers: { 'Content-Length': String(body.length) }, body };
+        }),
         () => 0,
       );
     });
