@@ -1,8 +1,9 @@
 /**
  * PutItem's and GetItem's usual requests read in one pass from their body bytes: no JSON.parse, no
  * request object walked again to decode binary, validate, measure and encode it. PutItem's item
- * goes straight to its stored form; GetItem's key is built as values, small as it is. Measured in
- * bench:http, the steps skipped cost ~3 µs of the server's ~20 µs per PutItem.
+ * goes straight to its stored form; GetItem's key is built as values, small as it is. Through the
+ * in-process pipeline (no socket), bench:http's requests went from 5.9 to 4.4 µs per PutItem and
+ * from 5.1 to 4.4 µs per GetItem (median of 12 rounds of 20,000, same process).
  *
  * It accepts exactly this (JSON whitespace allowed between tokens), and nothing else:
  *

@@ -15,8 +15,8 @@
  *   9. The operation: decode binary, call the Database method, encode binary.
  *
  * An operation may read the usual form of its request straight from the body bytes (Operation
- * .readBody: PutItem does, engine/api/item-request-body.ts); such a body is valid JSON and a valid
- * request, so it skips steps 5, 8 and 9's parse and decode and is served after step 7.
+ * .readBody: PutItem and GetItem do, engine/api/item-request-body.ts); such a body is valid JSON and
+ * a valid request, so it skips steps 5, 8 and 9's parse and decode and is served after step 7.
  *
  * Every response carries `x-amzn-RequestId` and `x-amz-crc32` (over the body as sent: compressed
  * when the client accepts gzip). Errors get DynamoDB's shapes (engine/api/errors.ts); an unexpected

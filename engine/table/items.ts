@@ -143,22 +143,24 @@ export async function putItem(context: TableContext, raw: unknown): Promise<Outp
  * key attributes; any other goes to putItem with the item decoded.
  */
 export async function putEncodedItem(context: TableContext, tableName: string, item: EncodedItem): Promise<Output> {
+  const usualPath = (): Promise<Output> => putItem(context, { TableName: tableName, Item: decodeSizedItem(item.bytes).item });
   const table = context.requireTable(tableName);
-  if (table.maintainedIndexes.length > 0) return putItem(context, { TableName: tableName, Item: decodeSizedItem(item.bytes).item });
+  if (table.maintainedIndexes.length > 0) return usualPath();
   // The key attributes as they are in the item: the same checks (and messages) as on the item.
   const keyItem: Item = {};
-  const partitionKey = table.schema.partitionKey.name;
-  const partitionValue = item.attribute(partitionKey);
-  if (partitionValue !== undefined) keyItem[partitionKey] = partitionValue;
-  const sortKey = table.schema.sortKey?.name;
-  const sortValue = sortKey === undefined ? undefined : item.attribute(sortKey);
-  if (sortValue !== undefined) keyItem[sortKey!] = sortValue;
+  copyAttribute(item, keyItem, table.schema.partitionKey.name);
+  if (table.schema.sortKey !== undefined) copyAttribute(item, keyItem, table.schema.sortKey.name);
   validateItemKeys(keyItem, table.schema);
   const key = table.itemKey(keyItem);
-  if (context.coordinator.inTransaction(key)) return putItem(context, { TableName: tableName, Item: decodeSizedItem(item.bytes).item });
+  if (context.coordinator.inTransaction(key)) return usualPath();
   admitAndChargeWriteOrThrow(context, table, key, item.sizeBytes);
   await context.coordinator.submit([{ type: 'put', key, value: item.bytes }]);
   return {};
+}
+
+function copyAttribute(from: EncodedItem, to: Item, name: string): void {
+  const value = from.attribute(name);
+  if (value !== undefined) to[name] = value;
 }
 
 export async function deleteItem(context: TableContext, raw: unknown): Promise<Output> {
