@@ -13,7 +13,8 @@
  * for PutItem and GetItem a warm-up (untimed) and a closed-loop run with `--connections` (64)
  * requests in flight — req/s, latency, server and client CPU per request — then an open-loop run of
  * each at `--rate-fraction` (½) of SILT's closed-loop rate for that operation (latency from intended
- * start times). Every target gets the same open-loop rate, so the p99s compare. Prints the rows, the
+ * start times), after an untimed open-loop warm-up at that rate. Every target gets the same open-loop
+ * rate, so the p99s compare. Prints the rows, the
  * ratios and the targets (bench/http/report.ts); writes a JSON report to data/bench/ (or --json).
  *
  * Bounds: each run stops after --requests or its duration; an open-loop run stops sending at 1.5×
@@ -71,7 +72,7 @@ export const USAGE = `usage: npm run bench:http -- [flags]     (or: node dist/be
   --keys N              items preloaded, keys drawn from (20000)
   --requests N          at most this many requests per run (1000000)
   --seconds S           closed-loop run length (5)
-  --warmup-seconds S    untimed closed-loop warm-up before each run (2)
+  --warmup-seconds S    untimed warm-up before each run, in the run's own loop and rate (2)
   --open-seconds S      open-loop run length (5; 0 skips the open loop)
   --rate-fraction F     open-loop rate as a fraction of Silt's closed-loop req/s (0.5)
   --rate N              open-loop req/s when Silt is not among the targets
@@ -239,6 +240,8 @@ export async function main(argv: readonly string[], io: Io): Promise<HttpBenchRe
           const rate = openRates.get(operation) ?? options.rate;
           if (rate === null) continue;
           io.progress(`${name}: ${operation} open loop at ${rate}/s`);
+          // The steady state at this rate, not the switch from the previous run (its compactions, a cold cache).
+          if (options.warmupSeconds > 0) await runOpenLoop(client!, workloads[operation], { ratePerSec: rate, durationMs: options.warmupSeconds * 1000 });
           const { result, serverCpu } = await measured(server, () => runOpenLoop(client!, workloads[operation], { ratePerSec: rate, durationMs: options.openSeconds * 1000 }));
           rows.push(makeRow(name, operation, 'open', options.connections, result, serverCpu));
         }
