@@ -36,6 +36,7 @@ import { ITEM_BYTES_MAX, KEY_ATTRIBUTE_NAME_BYTES_MAX, ONE_PASS_ATTRIBUTES_MAX, 
 import type { AttributeValue, Item } from '../model/attribute-value.js';
 import { encodeItemFromRanges, type EncodedItem } from '../model/item-codec.js';
 import { numberSizeBytes } from '../model/item-size.js';
+import { compareByteRanges } from '../util/bytes.js';
 
 export interface ScannedPutItem {
   readonly tableName: string;
@@ -170,6 +171,7 @@ function valueAt(source: Buffer, side: Buffer, ranges: readonly number[], k: num
 
 /** `{"TableName": …, <member>: <attributes>}` read from `body`; undefined when it has any other form. */
 function scanRequest(body: Uint8Array, member: Uint8Array): ScannedRequest | undefined {
+  const source = asBuffer(body);
   const end = body.length;
   let i = skipWhitespace(body, 0, end);
   if (body[i] !== OPEN_BRACE) return undefined;
@@ -185,16 +187,16 @@ function scanRequest(body: Uint8Array, member: Uint8Array): ScannedRequest | und
     i = skipWhitespace(body, memberEnd + 1, end);
     if (body[i] !== COLON) return undefined;
     i = skipWhitespace(body, i + 1, end);
-    if (equalsBytes(body, memberStart, memberEnd, TABLE_NAME)) {
+    if (isBytes(body, memberStart, memberEnd, TABLE_NAME)) {
       if (tableName !== undefined || body[i] !== QUOTE) return undefined;
       const nameStart = i + 1;
       let nameEnd = nameStart;
       while (nameEnd < end && TABLE_NAME_BYTE[body[nameEnd]!] === 1) nameEnd++;
       const length = nameEnd - nameStart;
       if (body[nameEnd] !== QUOTE || length < TABLE_NAME_LENGTH_MIN || length > TABLE_NAME_LENGTH_MAX) return undefined;
-      tableName = asBuffer(body).toString('latin1', nameStart, nameEnd);
+      tableName = source.toString('latin1', nameStart, nameEnd);
       i = nameEnd + 1;
-    } else if (equalsBytes(body, memberStart, memberEnd, member)) {
+    } else if (isBytes(body, memberStart, memberEnd, member)) {
       if (ranges !== undefined) return undefined;
       ranges = [];
       i = scanItem(body, i, end, ranges, side);
@@ -211,7 +213,7 @@ function scanRequest(body: Uint8Array, member: Uint8Array): ScannedRequest | und
     break;
   }
   if (tableName === undefined || ranges === undefined) return undefined;
-  return { tableName, source: asBuffer(body), side: side.bytes, ranges };
+  return { tableName, source, side: side.bytes, ranges };
 }
 
 /**
@@ -228,10 +230,10 @@ function scanItem(body: Uint8Array, i: number, end: number, ranges: number[], si
     const nameLength = nameEnd - nameStart;
     if (nameEnd < 0 || nameLength === 0 || nameLength > KEY_ATTRIBUTE_NAME_BYTES_MAX) return -1;
     const first = body[nameStart]!;
-    if ((first >= ZERO && first <= NINE) || equalsBytes(body, nameStart, nameEnd, PROTO)) return -1;
+    if ((first >= ZERO && first <= NINE) || isBytes(body, nameStart, nameEnd, PROTO)) return -1;
     if (ranges.length === ONE_PASS_ATTRIBUTES_MAX * STRIDE) return -1;
     for (let k = 0; k < ranges.length; k += STRIDE) {
-      if (sameBytes(body, ranges[k]!, ranges[k + 1]!, nameStart, nameEnd)) return -1; // JSON.parse keeps the last
+      if (compareByteRanges(body, ranges[k]!, ranges[k + 1]!, body, nameStart, nameEnd) === 0) return -1; // JSON.parse keeps the last
     }
     i = skipWhitespace(body, nameEnd + 1, end);
     if (body[i] !== COLON) return -1;
@@ -426,16 +428,9 @@ function integerEnd(body: Uint8Array, i: number, end: number): number {
   return j;
 }
 
-function equalsBytes(body: Uint8Array, start: number, end: number, expected: Uint8Array): boolean {
-  if (end - start !== expected.length) return false;
-  for (let k = 0; k < expected.length; k++) if (body[start + k] !== expected[k]) return false;
-  return true;
-}
-
-function sameBytes(body: Uint8Array, aStart: number, aEnd: number, bStart: number, bEnd: number): boolean {
-  if (aEnd - aStart !== bEnd - bStart) return false;
-  for (let k = 0; k < aEnd - aStart; k++) if (body[aStart + k] !== body[bStart + k]) return false;
-  return true;
+/** Whether body[start, end) holds exactly `expected`. */
+function isBytes(body: Uint8Array, start: number, end: number, expected: Uint8Array): boolean {
+  return compareByteRanges(body, start, end, expected, 0, expected.length) === 0;
 }
 
 /** Whether body[start, end) is `text` in UTF-8. */

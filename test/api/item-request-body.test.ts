@@ -301,7 +301,7 @@ describe('served in one pass or the usual way', () => {
     await usual.close();
   });
 
-  function putRequest(bytes: Uint8Array, operation = 'PutItem'): ApiRequest {
+  function wireRequest(bytes: Uint8Array, operation = 'PutItem'): ApiRequest {
     return { method: 'POST', url: '/', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `DynamoDB_20120810.${operation}` }, body: bytes };
   }
 
@@ -341,12 +341,12 @@ describe('served in one pass or the usual way', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.oneof(body, writingBody), { minLength: 1, maxLength: 8 }), async (bodies) => {
         for (const bytes of bodies) {
-          const viaOnePass = wire(await fastPipeline.handle(putRequest(bytes)));
+          const viaOnePass = wire(await fastPipeline.handle(wireRequest(bytes)));
           if (scanPutItemBody(bytes) !== undefined) {
             served++;
             if (viaOnePass.status === 200) written++;
           }
-          expect(viaOnePass).toEqual(wire(await usualWay(usualPipeline, putRequest(bytes))));
+          expect(viaOnePass).toEqual(wire(await usualWay(usualPipeline, wireRequest(bytes))));
         }
         expect(await everything(fast)).toEqual(await everything(usual));
       }),
@@ -366,12 +366,12 @@ describe('served in one pass or the usual way', () => {
     let found = 0;
     await fc.assert(
       fc.asyncProperty(fc.oneof(keyBody, readingBody), async (bytes) => {
-        const viaOnePass = wire(await pipeline.handle(putRequest(bytes, 'GetItem')));
+        const viaOnePass = wire(await pipeline.handle(wireRequest(bytes, 'GetItem')));
         if (scanGetItemBody(bytes) !== undefined) {
           served++;
           if ((viaOnePass.body as { Item?: unknown }).Item !== undefined) found++;
         }
-        expect(viaOnePass).toEqual(wire(await usualWay(pipeline, putRequest(bytes, 'GetItem'), 'GetItem')));
+        expect(viaOnePass).toEqual(wire(await usualWay(pipeline, wireRequest(bytes, 'GetItem'), 'GetItem')));
       }),
       { numRuns: 600 },
     );
@@ -385,7 +385,7 @@ describe('served in one pass or the usual way', () => {
     expect(scanPutItemBody(bytes)).toBeDefined();
     for (const answer of [(request: ApiRequest) => pipeline.handle(request), (request: ApiRequest) => usualWay(pipeline, request)]) {
       const transaction = fast.transactWriteItems({ TransactItems: [{ Put: { TableName: 'bench', Item: { pk: { S: 'a' }, v: { S: 'transaction' } } } }] });
-      const response = wire(await answer(putRequest(bytes)));
+      const response = wire(await answer(wireRequest(bytes)));
       await transaction;
       expect(response).toEqual({
         status: 400,
