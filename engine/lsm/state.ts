@@ -38,7 +38,7 @@ export interface StoreCounters {
   workerCompactions: number;
   /** Flushes whose table a worker thread built (also counted in `flushes`). */
   workerFlushes: number;
-  /** Of those worker jobs, the ones run in the idle scheduling class (compaction/thread-priority.ts); the rest ran at nice 19. */
+  /** Of those worker jobs, the ones run in the idle scheduling class (compaction/thread-priority.ts); the rest ran at nice 19 (or unchanged, off Linux). */
   workerIdleJobs: number;
   trivialMoves: number;
   compactionBytesRead: number;

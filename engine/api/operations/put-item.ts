@@ -1,7 +1,7 @@
 /**
  * PutItem on the wire: writes one item, optionally conditionally.
  * Served by Database#putItem; the codec converts binary at the positions declared here. The usual
- * request (a table name and an item of ASCII strings and integers) is read in one pass from its
+ * request (a table name and an item of strings and integers) is read in one pass from its
  * bytes to its stored item (engine/api/item-request-body.ts) and served by Database#putEncodedItem.
  */
 import { ITEM, struct } from '../codec.js';
