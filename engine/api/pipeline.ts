@@ -32,6 +32,7 @@ import { REQUEST_BODY_BYTES_MAX } from '../limits.js';
 import type { Authenticator } from './auth.js';
 import { decodeShape, encodeShape, parseJson } from './codec.js';
 import { crc32 } from './crc32.js';
+import { decimalText } from '../util/decimal-text.js';
 import { toWireError } from './errors.js';
 import { SILENT_LOGGER, type Logger } from './logger.js';
 import { OPERATIONS, type Operation } from './operations/index.js';
@@ -82,10 +83,11 @@ const gunzip = promisify(zlib.gunzip);
 
 /**
  * Request ids as DynamoDB's: 52 characters of [0-9A-Z]. A random 42-character prefix and a
- * 10-digit decimal counter, kept within small integers (so its text is V8's cheap small-integer
- * conversion, with no padding and no upper-casing: a base-36 counter's toString(36).toUpperCase()
- * .padStart() measured ~0.25 µs a request in bench:http); when the counter runs out, after ~73
- * million ids, the prefix is drawn again.
+ * 10-digit decimal counter (no padding and no upper-casing: a base-36 counter's
+ * toString(36).toUpperCase().padStart() measured ~0.25 µs a request in bench:http); when the
+ * counter runs out, after ~73 million ids, the prefix is drawn again. The counter's text is
+ * decimalText's, not String()'s: every id is new, and String() would leave each one in V8's
+ * number-to-string cache, to be promoted to old space (util/decimal-text.ts).
  */
 const REQUEST_COUNTER_FIRST = 1_000_000_000;
 const REQUEST_COUNTER_LAST = 2 ** 30 - 1;
@@ -101,7 +103,7 @@ export function nextRequestId(): string {
     requestIdPrefix = randomRequestIdPrefix();
     requestCounter = REQUEST_COUNTER_FIRST;
   }
-  return requestIdPrefix + String(++requestCounter);
+  return requestIdPrefix + decimalText(++requestCounter);
 }
 
 function header(request: ApiRequest, name: string): string | undefined {
@@ -316,7 +318,8 @@ function topLevel(data: unknown): object {
 }
 
 function finish(statusCode: number, headers: Record<string, string>, body: Uint8Array): ApiResponse {
-  headers['x-amz-crc32'] = body === EMPTY_OBJECT_BODY ? EMPTY_OBJECT_CRC : String(crc32(body));
+  // decimalText: a body's CRC rarely repeats (see nextRequestId); a length often does.
+  headers['x-amz-crc32'] = body === EMPTY_OBJECT_BODY ? EMPTY_OBJECT_CRC : decimalText(crc32(body));
   headers['Content-Length'] = String(body.length);
   return { statusCode, headers, body };
 }
