@@ -265,14 +265,26 @@ export const COPY_OUT_CHUNK_BYTES = 8 * 1024;
 export const MEMTABLE_ARENA_CHUNK_BYTES = 256 * 1024;
 /** The write path's reused buffer for encoding a commit group's WAL payloads; larger groups get a one-off buffer. */
 export const WRITE_PATH_SCRATCH_BYTES_MAX = 1024 * 1024;
-/** Compaction worker threads by default (Store option compactionThreads), and at most. */
-export const COMPACTION_THREADS_DEFAULT = 1;
+/**
+ * A paced worker job (compaction/pace.ts) sleeps COMPACTION_PACE_PAUSE_MS after every
+ * COMPACTION_PACE_ENTRIES entries it reads: bursts of ~0.5 ms, about a fifth of the time.
+ */
+export const COMPACTION_PACE_ENTRIES = 256;
+export const COMPACTION_PACE_PAUSE_MS = 2;
+/**
+ * Compaction worker threads by default (Store option compactionThreads), and at most. Two, so that
+ * a flush finds a thread idle while a paced (so longer) compaction runs, rather than running on
+ * the main thread.
+ */
+export const COMPACTION_THREADS_DEFAULT = 2;
 export const COMPACTION_THREADS_MAX = 8;
 /** Compactions reading less than this stay on the main thread (a worker round trip is not worth it). */
 export const COMPACTION_WORKER_INPUT_BYTES_MIN = 1024 * 1024;
 /** Compactions reading more than this stay on the main thread (their inputs would be held in memory twice). */
 export const COMPACTION_WORKER_INPUT_BYTES_MAX = 512 * 1024 * 1024;
 
+assert(COMPACTION_PACE_ENTRIES >= 1 && Number.isInteger(COMPACTION_PACE_PAUSE_MS) && COMPACTION_PACE_PAUSE_MS >= 1, 'a paced job makes progress and really pauses (Atomics.wait takes whole milliseconds here)');
+assert(COMPACTION_THREADS_DEFAULT >= 2 && COMPACTION_THREADS_DEFAULT <= COMPACTION_THREADS_MAX, 'a flush finds a thread while one compacts');
 assert(COPY_OUT_SMALL_BYTES_MAX < COPY_OUT_POOLED_BYTES_MAX && COPY_OUT_POOLED_BYTES_MAX * 4 <= COPY_OUT_CHUNK_BYTES, 'a chunk holds several pooled copies');
 
 // ---- Item collections (tables with LSIs) -------------------------------------------------------------

@@ -13,6 +13,9 @@
  * Worker threads (option compactionThreads, compaction/worker-compaction.ts): a compaction, and a
  * flush when a worker is idle, can build its tables on another core; the main thread still does
  * every file operation and everything after the outputs exist, in the same order as in-thread.
+ * A worker job is paced (compaction/pace.ts: short bursts with pauses between) unless writes are
+ * pressing: a forced job (flushNow, compactUntilIdle), a closing store, a flush with another
+ * memtable waiting behind it, or level 0 one file short of slowing writes down (#mayPace).
  */
 import { baseName, joinPath } from '../vfs/types.js';
 import { ClosedError } from '../util/errors.js';
@@ -40,6 +43,8 @@ export class Background {
   #deleting: Promise<void> = Promise.resolve();
   /** Compaction worker threads, made at the first compaction big enough for them (null: none to be had). */
   #pool: CompactionPool | null | undefined;
+  /** flushNow calls running: their flushes are not paced. */
+  #urgentFlushes = 0;
 
   constructor(private readonly state: StoreState) {}
 
@@ -70,14 +75,23 @@ export class Background {
     });
   }
 
-  /** Flushes every immutable memtable now (the caller sealed the active one first). */
-  async flushNow(): Promise<void> {
-    while (this.state.immutables.length > 0) {
-      this.state.requireWritable();
-      this.#requireNotClosing();
-      if (this.#flushing) await this.#flushing;
-      else this.scheduleFlush();
-      if (this.#flushing) await this.#flushing;
+  /**
+   * Flushes every immutable memtable now, after `seal` (the caller's sealing of the active memtable,
+   * which schedules the flush): under the same urgency, so that flush is not paced either.
+   */
+  async flushNow(seal: () => Promise<void> = () => Promise.resolve()): Promise<void> {
+    this.#urgentFlushes++;
+    try {
+      await seal();
+      while (this.state.immutables.length > 0) {
+        this.state.requireWritable();
+        this.#requireNotClosing();
+        if (this.#flushing) await this.#flushing;
+        else this.scheduleFlush();
+        if (this.#flushing) await this.#flushing;
+      }
+    } finally {
+      this.#urgentFlushes--;
     }
     this.state.requireWritable();
   }
@@ -173,8 +187,11 @@ export class Background {
       const pool = this.#workerPool(imm.memtable.approximateBytes);
       let result: SortedRunResult | undefined;
       if (pool !== undefined && pool.hasIdleThread) {
-        result = await flushInWorker(this.#workerContext(pool), imm.memtable);
+        // Paced unless another memtable waits behind this one, or a caller waits on flushNow.
+        const paced = this.#mayPace(this.#urgentFlushes > 0) && state.immutables.length === 1;
+        result = await flushInWorker(this.#workerContext(pool, paced), imm.memtable);
         if (result !== undefined) state.counters.workerFlushes++;
+        if (result !== undefined && paced) state.counters.workerPacedJobs++;
       }
       if (result === undefined) {
         const iterator = imm.memtable.iterator();
@@ -214,13 +231,13 @@ export class Background {
     while (!state.closing && !state.failure) {
       const compaction = pickCompaction(state.versions.current, this.shape, this.#pointers, force);
       if (!compaction) return;
-      await this.#compact(compaction);
+      await this.#compact(compaction, force);
       state.notify();
       await this.deleteObsoleteFiles();
     }
   }
 
-  async #compact(compaction: Compaction): Promise<void> {
+  async #compact(compaction: Compaction, force: boolean): Promise<void> {
     const state = this.state;
     const [sources, overlaps] = compaction.inputs;
     const deletedFiles = [
@@ -241,8 +258,10 @@ export class Background {
       const inputs = [...sources, ...overlaps];
       const pool = this.#workerPool(inputs.reduce((sum, file) => sum + file.fileBytes, 0));
       if (pool !== undefined) {
-        result = await compactInWorker(this.#workerContext(pool), inputs, version, compaction.outputLevel);
+        const paced = this.#mayPace(force);
+        result = await compactInWorker(this.#workerContext(pool, paced), inputs, version, compaction.outputLevel);
         if (result !== undefined) state.counters.workerCompactions++;
+        if (result !== undefined && paced) state.counters.workerPacedJobs++;
       }
       result ??= await this.#compactInThread(inputs, version, compaction.outputLevel);
     } finally {
@@ -280,9 +299,20 @@ export class Background {
     }
   }
 
-  #workerContext(pool: CompactionPool): WorkerCompactionContext {
+  /**
+   * Whether a worker job may be paced (compaction/pace.ts): not when forced, not while the store
+   * closes, and not once level 0 is one file short of slowing writes down (then the job's speed is
+   * the writers' speed).
+   */
+  #mayPace(force: boolean): boolean {
+    const state = this.state;
+    return !force && !state.closing && state.versions.current.levels[0]!.length < state.options.l0SlowdownFiles - 1;
+  }
+
+  #workerContext(pool: CompactionPool, paced: boolean): WorkerCompactionContext {
     const state = this.state;
     return {
+      paced,
       fs: state.options.env.fs,
       dir: state.options.path,
       pool,

@@ -40,6 +40,8 @@ export interface StoreCounters {
   workerFlushes: number;
   /** Of those worker jobs, the ones run in the idle scheduling class (compaction/thread-priority.ts); the rest ran at nice 19 (or unchanged, off Linux). */
   workerIdleJobs: number;
+  /** Worker flushes and compactions that were paced (compaction/pace.ts; background.ts says when). */
+  workerPacedJobs: number;
   trivialMoves: number;
   compactionBytesRead: number;
   compactionBytesWritten: number;
@@ -66,6 +68,7 @@ export class StoreState {
     workerCompactions: 0,
     workerFlushes: 0,
     workerIdleJobs: 0,
+    workerPacedJobs: 0,
     trivialMoves: 0,
     compactionBytesRead: 0,
     compactionBytesWritten: 0,

@@ -346,8 +346,7 @@ export class Store {
   async flush(): Promise<void> {
     this.#requireOpen();
     this.state.requireWritable();
-    await this.writePath.seal();
-    await this.background.flushNow();
+    await this.background.flushNow(() => this.writePath.seal());
   }
 
   /** Flushes, then compacts until no compaction is due and L0 is empty. */
@@ -436,8 +435,7 @@ export class Store {
   async #flushForClose(): Promise<void> {
     const state = this.state;
     if (state.failure !== undefined || (state.mem.entryCount === 0 && state.immutables.length === 0)) return;
-    await this.writePath.seal();
-    await this.background.flushNow();
+    await this.background.flushNow(() => this.writePath.seal());
   }
 
   #requireOpen(): void {

@@ -19,6 +19,8 @@
  * 2. The result's bytes are fresh buffers owned by the result (safe to transfer).
  */
 import type { ThreadPriority } from './thread-priority.js';
+import { COMPACTION_PACE_ENTRIES } from '../../limits.js';
+import { pauseThread } from './pace.js';
 import { compareBytes } from '../../util/bytes.js';
 import { sharedBytes } from '../../util/shared-memory.js';
 import type { ReadableFile, WritableFile } from '../../vfs/types.js';
@@ -48,6 +50,12 @@ export interface CompactionJob {
    * (FileSystem.adoptShared); otherwise in ordinary memory, transferred back.
    */
   sharedOutputs?: boolean;
+  /**
+   * Pace the work (pace.ts): sleep COMPACTION_PACE_PAUSE_MS after every COMPACTION_PACE_ENTRIES
+   * entries read, so the job takes a core in short bursts. For a worker thread only: the pause
+   * blocks the thread that runs the job.
+   */
+  paced?: boolean;
 }
 
 export interface CompactionJobResult {
@@ -94,7 +102,7 @@ export async function runCompactionJob(job: CompactionJob): Promise<CompactionJo
           outputs.set(fileNumber, file);
           return Promise.resolve(file);
         },
-        yieldToForeground: () => Promise.resolve(),
+        ...(job.paced === true ? { entriesPerYield: COMPACTION_PACE_ENTRIES, yieldToForeground: pauseThread } : { yieldToForeground: () => Promise.resolve() }),
       },
     );
     return {

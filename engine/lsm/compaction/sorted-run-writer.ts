@@ -28,6 +28,8 @@ export interface SortedRunSink {
   createFile(fileNumber: number): Promise<WritableFile>;
   /** Called between chunks of work; resolves when foreground work may have run. */
   yieldToForeground(): Promise<void>;
+  /** Entries per chunk of work (ENTRIES_PER_YIELD when absent; a paced worker job's is smaller). */
+  readonly entriesPerYield?: number;
 }
 
 export interface SortedRunOptions {
@@ -46,6 +48,7 @@ export interface SortedRunResult {
 }
 
 export async function writeSortedRun(input: InternalIterator, options: SortedRunOptions, sink: SortedRunSink): Promise<SortedRunResult> {
+  const entriesPerYield = sink.entriesPerYield ?? ENTRIES_PER_YIELD;
   const files: TableFileInfo[] = [];
   let builder: TableBuilder | undefined;
   let builderFileNumber = 0;
@@ -91,7 +94,7 @@ export async function writeSortedRun(input: InternalIterator, options: SortedRun
       builder.add(userKey, seq, type, input.value());
       if (startsNewKey) lastAddedUserKey = currentUserKey;
     }
-    if (entriesRead % ENTRIES_PER_YIELD === 0) await sink.yieldToForeground();
+    if (entriesRead % entriesPerYield === 0) await sink.yieldToForeground();
   }
   await finishBuilder();
   return { files, entriesRead, entriesDropped };

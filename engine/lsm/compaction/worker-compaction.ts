@@ -46,6 +46,8 @@ export interface WorkerCompactionContext {
   releaseFileNumber(fileNumber: number): void;
   /** The CPU priority the worker that ran a job reports (thread-priority.ts). */
   notePriority(priority: ThreadPriority): void;
+  /** Whether the job may take its time (CompactionJob.paced; background.ts decides). */
+  paced: boolean;
 }
 
 /** Output numbers to allocate: outputs are cut at the target size and hold no more than the inputs. */
@@ -127,7 +129,7 @@ async function runAndWrite(context: WorkerCompactionContext, job: CompactionJob)
   let result;
   try {
     // Outputs in shared memory when the file system will adopt them as they are (below).
-    result = await context.pool.run({ ...job, sharedOutputs: fs.adoptShared !== undefined });
+    result = await context.pool.run({ ...job, sharedOutputs: fs.adoptShared !== undefined, paced: context.paced });
   } catch {
     // Invariant 1: the in-thread path redoes the work and reports any damage with its real error.
     for (const number of outputFileNumbers) context.releaseFileNumber(number);

@@ -14,7 +14,8 @@ import { compareInternalEntries, type InternalEntry } from '../../../engine/lsm/
 import { MergingIterator } from '../../../engine/lsm/iterators/merging-iterator.js';
 import { Memtable } from '../../../engine/lsm/memtable/memtable.js';
 import { imageTransferList, MemtableImageIterator } from '../../../engine/lsm/memtable/memtable-image.js';
-import { MEMTABLE_ARENA_CHUNK_BYTES } from '../../../engine/limits.js';
+import { COMPACTION_PACE_ENTRIES, MEMTABLE_ARENA_CHUNK_BYTES } from '../../../engine/limits.js';
+import { pausesTaken } from '../../../engine/lsm/compaction/pace.js';
 import { TableBuilder, TableReader, type TableBuilderOptions, type TableFileInfo } from '../../../engine/lsm/sstable/index.js';
 import { compareBytes } from '../../../engine/util/bytes.js';
 import { SeededRandom } from '../../../engine/util/random.js';
@@ -127,12 +128,16 @@ describe('runCompactionJob', () => {
     }
     const builder: TableBuilderOptions = { blockBytes: 4096, restartInterval: 16, bloomBitsPerKey: 10, compression: 'lz4' };
     const expected = await inThread(memtable.iterator(), builder, Number.MAX_SAFE_INTEGER, 2000, () => false, [7]);
-    // The whole image, and one that leaves out what a flush at that snapshot drops (as flushInWorker takes it).
-    for (const image of [memtable.image(), memtable.image(2000)]) {
-      const actual = await runCompactionJob({ tables: [], image, builder, targetFileBytes: Number.MAX_SAFE_INTEGER, smallestSnapshot: 2000, deeperLevels: undefined, outputFileNumbers: [7, 8] });
+    // The whole image, and one that leaves out what a flush at that snapshot drops (as flushInWorker
+    // takes it); paced or not, the same table.
+    for (const [image, paced] of [[memtable.image(), false], [memtable.image(2000), false], [memtable.image(), true]] as const) {
+      const pausesBefore = pausesTaken();
+      const actual = await runCompactionJob({ tables: [], image, builder, targetFileBytes: Number.MAX_SAFE_INTEGER, smallestSnapshot: 2000, deeperLevels: undefined, outputFileNumbers: [7, 8], paced });
       expect(actual.files).toHaveLength(1);
       expect(actual.files[0]!.info).toEqual(expected[0]!.info);
       expect(Buffer.from(actual.files[0]!.bytes).equals(Buffer.from(expected[0]!.bytes))).toBe(true);
+      // A paced job pauses after every COMPACTION_PACE_ENTRIES entries read; an unpaced one never.
+      expect(pausesTaken() - pausesBefore).toBe(paced ? Math.floor(actual.entriesRead / COMPACTION_PACE_ENTRIES) : 0);
     }
     expect(memtable.image(2000).order.length).toBeLessThan(memtable.image().order.length);
   });

@@ -2,7 +2,8 @@
  * Compactions and flushes on real worker threads. The worker must be compiled JavaScript (a worker
  * thread cannot load this TypeScript the way vitest does), so this test compiles the storage engine
  * with tsc into a temporary directory and drives that build's Store: the same workload with
- * compactionThreads 1 and 0 must end in the same contents, with the worker path actually taken.
+ * compactionThreads 1 and 0 must end in the same contents, with the worker path actually taken
+ * (paced jobs among them, compaction/pace.ts).
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
@@ -61,6 +62,24 @@ function canEnterIdleClass(): boolean {
   }
 }
 
+/** `batches` writes of 100 puts and deletes over 40,000 keys. */
+async function writeBatches(store: StoreClass, batches: number): Promise<void> {
+  // Values of pseudo-random bytes (LZ4 must not shrink the tables below the worker threshold).
+  let state = 1;
+  const value = new Uint8Array(100);
+  for (let batch = 0; batch < batches; batch++) {
+    const ops = [];
+    for (let i = 0; i < 100; i++) {
+      const n = ((batch * 100 + i) * 7919) % 40_000;
+      for (let j = 0; j < value.length; j++) value[j] = (state = (state * 1103515245 + 12345) >>> 0) >>> 24;
+      value[0] = n & 0xff;
+      const key = new TextEncoder().encode(`key${n}`);
+      ops.push(i % 13 === 0 && batch > 100 ? { type: 'delete' as const, key } : { type: 'put' as const, key, value });
+    }
+    await store.write(ops);
+  }
+}
+
 async function fill(
   compactionThreads: number,
   beforeClose: () => void = () => {},
@@ -74,20 +93,7 @@ async function fill(
     l1BytesMax: 4 << 20,
     compactionThreads,
   });
-  // Values of pseudo-random bytes (LZ4 must not shrink the tables below the worker threshold).
-  let state = 1;
-  const value = new Uint8Array(100);
-  for (let batch = 0; batch < 600; batch++) {
-    const ops = [];
-    for (let i = 0; i < 100; i++) {
-      const n = ((batch * 100 + i) * 7919) % 40_000;
-      for (let j = 0; j < value.length; j++) value[j] = (state = (state * 1103515245 + 12345) >>> 0) >>> 24;
-      value[0] = n & 0xff;
-      const key = new TextEncoder().encode(`key${n}`);
-      ops.push(i % 13 === 0 && batch > 100 ? { type: 'delete' as const, key } : { type: 'put' as const, key, value });
-    }
-    await store.write(ops);
-  }
+  await writeBatches(store, 600);
   await store.compactUntilIdle();
   const contents: string[] = [];
   for (const [key, v] of store.scan()) {
@@ -107,10 +113,23 @@ describe('compaction workers (compiled build)', () => {
     const inThread = await fill(0);
     expect(threaded.counters.workerCompactions).toBeGreaterThan(0);
     expect(threaded.counters.workerFlushes).toBeGreaterThan(0);
+    // Jobs while writes flow are paced (compaction/pace.ts); compactUntilIdle's forced ones are not.
+    expect(threaded.counters.workerPacedJobs).toBeGreaterThan(0);
+    expect(threaded.counters.workerPacedJobs).toBeLessThanOrEqual(threaded.counters.workerCompactions! + threaded.counters.workerFlushes!);
     expect(inThread.counters.workerCompactions).toBe(0);
     expect(inThread.counters.workerFlushes).toBe(0);
     expect(threaded.contents.length).toBeGreaterThan(1000);
     expect(threaded.contents).toEqual(inThread.contents);
+  }, 300_000);
+
+  it('pace no flush a caller waits on (Store.flush)', async () => {
+    const store = await Store.open({ path: '/db', env: memoryEnv(), sync: 'none', memtableBytes: 64 << 20, compactionThreads: 1 });
+    await writeBatches(store, 150);
+    await store.flush();
+    const counters = store.stats().counters;
+    await store.close();
+    expect(counters.workerFlushes).toBe(1);
+    expect(counters.workerPacedJobs).toBe(0);
   }, 300_000);
 
   it.runIf(process.platform === 'linux')('run in the idle scheduling class (or at nice 19 where it is out of reach), below the thread answering requests, on Linux', async () => {
