@@ -13,9 +13,10 @@
  * Worker threads (option compactionThreads, compaction/worker-compaction.ts): a compaction, and a
  * flush when a worker is idle, can build its tables on another core; the main thread still does
  * every file operation and everything after the outputs exist, in the same order as in-thread.
- * A worker job is paced (compaction/pace.ts: short bursts with pauses between) unless writes are
- * pressing: a forced job (flushNow, compactUntilIdle), a closing store, a flush with another
- * memtable waiting behind it, or level 0 one file short of slowing writes down (#mayPace).
+ * A worker job is paced (compaction/pace.ts: short bursts with pauses between) unless something
+ * presses (#updatePace): a caller waiting (flushNow, compactUntilIdle), a closing store, a second
+ * memtable waiting to be flushed, or level 0 one file short of slowing writes down. The decision is
+ * a shared cell the running jobs read, so a job that began paced speeds up when pressed.
  */
 import { baseName, joinPath } from '../vfs/types.js';
 import { ClosedError } from '../util/errors.js';
@@ -23,6 +24,7 @@ import { yieldToEventLoop } from '../util/yield.js';
 import { bottommostChecker, pickCompaction, userRange, type Compaction, type LevelShape } from './compaction/picker.js';
 import { writeSortedRun, type SortedRunResult, type SortedRunSink } from './compaction/sorted-run-writer.js';
 import { CompactionPool } from './compaction/compaction-pool.js';
+import { newPaceCell, PACE_HURRY, PACE_RELAXED } from './compaction/pace.js';
 import { compactInWorker, flushInWorker, type WorkerCompactionContext } from './compaction/worker-compaction.js';
 import { COMPACTION_WORKER_INPUT_BYTES_MAX, COMPACTION_WORKER_INPUT_BYTES_MIN } from '../limits.js';
 import type { InternalIterator } from './iterator.js';
@@ -43,8 +45,10 @@ export class Background {
   #deleting: Promise<void> = Promise.resolve();
   /** Compaction worker threads, made at the first compaction big enough for them (null: none to be had). */
   #pool: CompactionPool | null | undefined;
-  /** flushNow calls running: their flushes are not paced. */
-  #urgentFlushes = 0;
+  /** Callers waiting on flushNow or compactUntilIdle: while any waits, nothing is paced. */
+  #waiting = 0;
+  /** Shared with every worker job (CompactionJob.pace): whether it may pace now. */
+  readonly #pace = newPaceCell(PACE_RELAXED);
 
   constructor(private readonly state: StoreState) {}
 
@@ -59,6 +63,7 @@ export class Background {
 
   /** Starts the flush lane if there is an immutable memtable and it is not running. */
   scheduleFlush(): void {
+    this.#updatePace(); // a memtable was sealed, or writes wait on one
     if (this.#flushing || this.state.immutables.length === 0 || this.state.failure || this.state.closing) return;
     this.#flushing = this.#run(() => this.#flushAll()).finally(() => {
       this.#flushing = undefined;
@@ -80,7 +85,8 @@ export class Background {
    * which schedules the flush): under the same urgency, so that flush is not paced either.
    */
   async flushNow(seal: () => Promise<void> = () => Promise.resolve()): Promise<void> {
-    this.#urgentFlushes++;
+    this.#waiting++;
+    this.#updatePace();
     try {
       await seal();
       while (this.state.immutables.length > 0) {
@@ -91,13 +97,25 @@ export class Background {
         if (this.#flushing) await this.#flushing;
       }
     } finally {
-      this.#urgentFlushes--;
+      this.#waiting--;
+      this.#updatePace();
     }
     this.state.requireWritable();
   }
 
   /** Compacts until no level is over its bound and L0 is empty. */
   async compactUntilIdle(): Promise<void> {
+    this.#waiting++;
+    this.#updatePace();
+    try {
+      await this.#compactUntilIdle();
+    } finally {
+      this.#waiting--;
+      this.#updatePace();
+    }
+  }
+
+  async #compactUntilIdle(): Promise<void> {
     for (;;) {
       if (this.#compacting) {
         // Look again after waking: another caller (a second compactUntilIdle, or a flush's
@@ -125,6 +143,7 @@ export class Background {
 
   /** Waits for running jobs to finish (used by close; jobs stop early once `closing` is set). */
   async idle(): Promise<void> {
+    this.#updatePace(); // closing: running jobs finish at full speed
     while (this.#flushing || this.#compacting) {
       await Promise.all([this.#flushing, this.#compacting]);
     }
@@ -187,11 +206,8 @@ export class Background {
       const pool = this.#workerPool(imm.memtable.approximateBytes);
       let result: SortedRunResult | undefined;
       if (pool !== undefined && pool.hasIdleThread) {
-        // Paced unless another memtable waits behind this one, or a caller waits on flushNow.
-        const paced = this.#mayPace(this.#urgentFlushes > 0) && state.immutables.length === 1;
-        result = await flushInWorker(this.#workerContext(pool, paced), imm.memtable);
+        result = await flushInWorker(this.#workerContext(pool), imm.memtable);
         if (result !== undefined) state.counters.workerFlushes++;
-        if (result !== undefined && paced) state.counters.workerPacedJobs++;
       }
       if (result === undefined) {
         const iterator = imm.memtable.iterator();
@@ -219,6 +235,7 @@ export class Background {
       await state.versions.logAndApply(edit);
       this.#releaseOutputs(result.files);
       state.immutables.shift();
+      this.#updatePace();
       state.counters.flushes++;
       for (const file of result.files) state.counters.flushBytes += file.fileBytes;
       state.notify();
@@ -231,13 +248,13 @@ export class Background {
     while (!state.closing && !state.failure) {
       const compaction = pickCompaction(state.versions.current, this.shape, this.#pointers, force);
       if (!compaction) return;
-      await this.#compact(compaction, force);
+      await this.#compact(compaction);
       state.notify();
       await this.deleteObsoleteFiles();
     }
   }
 
-  async #compact(compaction: Compaction, force: boolean): Promise<void> {
+  async #compact(compaction: Compaction): Promise<void> {
     const state = this.state;
     const [sources, overlaps] = compaction.inputs;
     const deletedFiles = [
@@ -258,10 +275,8 @@ export class Background {
       const inputs = [...sources, ...overlaps];
       const pool = this.#workerPool(inputs.reduce((sum, file) => sum + file.fileBytes, 0));
       if (pool !== undefined) {
-        const paced = this.#mayPace(force);
-        result = await compactInWorker(this.#workerContext(pool, paced), inputs, version, compaction.outputLevel);
+        result = await compactInWorker(this.#workerContext(pool), inputs, version, compaction.outputLevel);
         if (result !== undefined) state.counters.workerCompactions++;
-        if (result !== undefined && paced) state.counters.workerPacedJobs++;
       }
       result ??= await this.#compactInThread(inputs, version, compaction.outputLevel);
     } finally {
@@ -273,6 +288,7 @@ export class Background {
       addedFiles: result.files.map((file) => ({ level: compaction.outputLevel, file: toMetadata(file) })),
     });
     this.#releaseOutputs(result.files);
+    this.#updatePace();
     state.counters.compactions++;
     state.counters.entriesDropped += result.entriesDropped;
     for (const file of [...sources, ...overlaps]) state.counters.compactionBytesRead += file.fileBytes;
@@ -300,19 +316,28 @@ export class Background {
   }
 
   /**
-   * Whether a worker job may be paced (compaction/pace.ts): not when forced, not while the store
-   * closes, and not once level 0 is one file short of slowing writes down (then the job's speed is
-   * the writers' speed).
+   * Sets the pace cell the worker jobs read (compaction/pace.ts): they may pace unless a caller
+   * waits (flushNow, compactUntilIdle), the store closes, a second memtable waits to be flushed, or
+   * level 0 is one file short of slowing writes down (then a job's speed is the writers' speed).
+   * Called wherever one of those changes.
    */
-  #mayPace(force: boolean): boolean {
+  #updatePace(): void {
     const state = this.state;
-    return !force && !state.closing && state.versions.current.levels[0]!.length < state.options.l0SlowdownFiles - 1;
+    const relaxed =
+      this.#waiting === 0 &&
+      !state.closing &&
+      state.immutables.length <= 1 &&
+      state.versions.current.levels[0]!.length < state.options.l0SlowdownFiles - 1;
+    Atomics.store(this.#pace, 0, relaxed ? PACE_RELAXED : PACE_HURRY);
   }
 
-  #workerContext(pool: CompactionPool, paced: boolean): WorkerCompactionContext {
+  #workerContext(pool: CompactionPool): WorkerCompactionContext {
     const state = this.state;
     return {
-      paced,
+      pace: this.#pace,
+      notePauses: (pauses) => {
+        if (pauses > 0) state.counters.workerPacedJobs++;
+      },
       fs: state.options.env.fs,
       dir: state.options.path,
       pool,

@@ -40,7 +40,7 @@ export interface StoreCounters {
   workerFlushes: number;
   /** Of those worker jobs, the ones run in the idle scheduling class (compaction/thread-priority.ts); the rest ran at nice 19 (or unchanged, off Linux). */
   workerIdleJobs: number;
-  /** Worker flushes and compactions that were paced (compaction/pace.ts; background.ts says when). */
+  /** Worker flushes and compactions that paused at least once (compaction/pace.ts; background.ts says when they may). */
   workerPacedJobs: number;
   trivialMoves: number;
   compactionBytesRead: number;

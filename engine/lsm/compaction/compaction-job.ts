@@ -20,7 +20,7 @@
  */
 import type { ThreadPriority } from './thread-priority.js';
 import { COMPACTION_PACE_ENTRIES } from '../../limits.js';
-import { pauseThread } from './pace.js';
+import { PACE_RELAXED, pauseThread } from './pace.js';
 import { compareBytes } from '../../util/bytes.js';
 import { sharedBytes } from '../../util/shared-memory.js';
 import type { ReadableFile, WritableFile } from '../../vfs/types.js';
@@ -51,11 +51,12 @@ export interface CompactionJob {
    */
   sharedOutputs?: boolean;
   /**
-   * Pace the work (pace.ts): sleep COMPACTION_PACE_PAUSE_MS after every COMPACTION_PACE_ENTRIES
-   * entries read, so the job takes a core in short bursts. For a worker thread only: the pause
-   * blocks the thread that runs the job.
+   * Pacing (pace.ts): while this shared cell holds PACE_RELAXED, the job sleeps
+   * COMPACTION_PACE_PAUSE_MS after every COMPACTION_PACE_ENTRIES entries it reads; the main thread
+   * stores PACE_HURRY when writes press, and the job runs at full speed from its next chunk on. For
+   * a worker thread only: a pause blocks the thread that runs the job.
    */
-  paced?: boolean;
+  pace?: Int32Array;
 }
 
 export interface CompactionJobResult {
@@ -64,7 +65,11 @@ export interface CompactionJobResult {
   entriesDropped: number;
   /** Set by a worker thread: the CPU priority it runs at (thread-priority.ts). */
   threadPriority?: ThreadPriority;
+  /** Pauses the job took (CompactionJob.pace). */
+  pauses: number;
 }
+
+const RESOLVED: Promise<void> = Promise.resolve();
 
 export class OutOfFileNumbersError extends Error {
   constructor() {
@@ -82,6 +87,8 @@ export async function runCompactionJob(job: CompactionJob): Promise<CompactionJo
   const input = new MergingIterator(children);
   const outputs = new Map<number, CollectingFile>();
   let next = 0;
+  const pace = job.pace;
+  let pauses = 0;
   try {
     const result = await writeSortedRun(
       input,
@@ -102,13 +109,23 @@ export async function runCompactionJob(job: CompactionJob): Promise<CompactionJo
           outputs.set(fileNumber, file);
           return Promise.resolve(file);
         },
-        ...(job.paced === true ? { entriesPerYield: COMPACTION_PACE_ENTRIES, yieldToForeground: pauseThread } : { yieldToForeground: () => Promise.resolve() }),
+        ...(pace === undefined
+          ? { yieldToForeground: () => RESOLVED }
+          : {
+              entriesPerYield: COMPACTION_PACE_ENTRIES,
+              yieldToForeground: () => {
+                if (Atomics.load(pace, 0) !== PACE_RELAXED) return RESOLVED;
+                pauses++;
+                return pauseThread();
+              },
+            }),
       },
     );
     return {
       files: result.files.map((info) => ({ info, bytes: outputs.get(info.fileNumber)!.contents(job.sharedOutputs === true) })),
       entriesRead: result.entriesRead,
       entriesDropped: result.entriesDropped,
+      pauses,
     };
   } finally {
     input.close();

@@ -13,23 +13,34 @@
  * pacing the core is free between bursts: the waits during jobs fell to 7% (the level outside
  * them), and the jobs' windows held 1–3% of the slow requests while covering 27–29% of the time.
  *
+ * Pacing is for when nothing presses. background.ts keeps one shared cell per store, handed to every
+ * worker job, holding PACE_RELAXED or PACE_HURRY; a job reads it before each pause. It stores
+ * PACE_HURRY while a caller waits (flush(), compactUntilIdle(), close) or writes could soon stall
+ * (a second memtable waiting to be flushed, level 0 one file short of slowing writes), so a job
+ * that began paced finishes at full speed once that happens.
+ *
  * Atomics.wait blocks the calling thread, which is what a worker wants and what the main thread
- * must never do: only a worker runs a paced job (background.ts).
+ * must never do: only a worker runs a job with a pace cell (worker-compaction.ts).
  */
 import { COMPACTION_PACE_PAUSE_MS } from '../../limits.js';
 
-const CELL = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
-const RESOLVED: Promise<void> = Promise.resolve();
-let pauses = 0;
+/** The pace cell's values: a job may pause, or must not. */
+export const PACE_RELAXED = 1;
+export const PACE_HURRY = 0;
 
-/** Sleeps this thread for COMPACTION_PACE_PAUSE_MS; nothing ever wakes it early. */
-export function pauseThread(): Promise<void> {
-  pauses++;
-  Atomics.wait(CELL, 0, 0, COMPACTION_PACE_PAUSE_MS);
-  return RESOLVED;
+/** A pace cell (one Int32 of shared memory), starting at `value`. */
+export function newPaceCell(value: typeof PACE_RELAXED | typeof PACE_HURRY): Int32Array {
+  const cell = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+  cell[0] = value;
+  return cell;
 }
 
-/** Pauses this thread has taken (for tests). */
-export function pausesTaken(): number {
-  return pauses;
+/** Never signalled: a pause is a timed wait on it. */
+const SLEEP = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+const RESOLVED: Promise<void> = Promise.resolve();
+
+/** Sleeps this thread for COMPACTION_PACE_PAUSE_MS. */
+export function pauseThread(): Promise<void> {
+  Atomics.wait(SLEEP, 0, 0, COMPACTION_PACE_PAUSE_MS);
+  return RESOLVED;
 }

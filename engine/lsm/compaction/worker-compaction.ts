@@ -46,8 +46,10 @@ export interface WorkerCompactionContext {
   releaseFileNumber(fileNumber: number): void;
   /** The CPU priority the worker that ran a job reports (thread-priority.ts). */
   notePriority(priority: ThreadPriority): void;
-  /** Whether the job may take its time (CompactionJob.paced; background.ts decides). */
-  paced: boolean;
+  /** The store's pace cell (CompactionJob.pace; background.ts keeps it). */
+  pace: Int32Array;
+  /** The pauses a paced job took. */
+  notePauses(pauses: number): void;
 }
 
 /** Output numbers to allocate: outputs are cut at the target size and hold no more than the inputs. */
@@ -129,13 +131,14 @@ async function runAndWrite(context: WorkerCompactionContext, job: CompactionJob)
   let result;
   try {
     // Outputs in shared memory when the file system will adopt them as they are (below).
-    result = await context.pool.run({ ...job, sharedOutputs: fs.adoptShared !== undefined, paced: context.paced });
+    result = await context.pool.run({ ...job, sharedOutputs: fs.adoptShared !== undefined, pace: context.pace });
   } catch {
     // Invariant 1: the in-thread path redoes the work and reports any damage with its real error.
     for (const number of outputFileNumbers) context.releaseFileNumber(number);
     return undefined;
   }
   if (result.threadPriority !== undefined) context.notePriority(result.threadPriority);
+  context.notePauses(result.pauses);
   const used = new Set(result.files.map((file) => file.info.fileNumber));
   for (const number of outputFileNumbers) if (!used.has(number)) context.releaseFileNumber(number);
   const files: TableFileInfo[] = [];

@@ -15,7 +15,7 @@ import { MergingIterator } from '../../../engine/lsm/iterators/merging-iterator.
 import { Memtable } from '../../../engine/lsm/memtable/memtable.js';
 import { imageTransferList, MemtableImageIterator } from '../../../engine/lsm/memtable/memtable-image.js';
 import { COMPACTION_PACE_ENTRIES, MEMTABLE_ARENA_CHUNK_BYTES } from '../../../engine/limits.js';
-import { pausesTaken } from '../../../engine/lsm/compaction/pace.js';
+import { newPaceCell, PACE_HURRY, PACE_RELAXED } from '../../../engine/lsm/compaction/pace.js';
 import { TableBuilder, TableReader, type TableBuilderOptions, type TableFileInfo } from '../../../engine/lsm/sstable/index.js';
 import { compareBytes } from '../../../engine/util/bytes.js';
 import { SeededRandom } from '../../../engine/util/random.js';
@@ -129,15 +129,20 @@ describe('runCompactionJob', () => {
     const builder: TableBuilderOptions = { blockBytes: 4096, restartInterval: 16, bloomBitsPerKey: 10, compression: 'lz4' };
     const expected = await inThread(memtable.iterator(), builder, Number.MAX_SAFE_INTEGER, 2000, () => false, [7]);
     // The whole image, and one that leaves out what a flush at that snapshot drops (as flushInWorker
-    // takes it); paced or not, the same table.
-    for (const [image, paced] of [[memtable.image(), false], [memtable.image(2000), false], [memtable.image(), true]] as const) {
-      const pausesBefore = pausesTaken();
-      const actual = await runCompactionJob({ tables: [], image, builder, targetFileBytes: Number.MAX_SAFE_INTEGER, smallestSnapshot: 2000, deeperLevels: undefined, outputFileNumbers: [7, 8], paced });
+    // takes it); with no pace cell, a relaxed one or a hurried one, the same table.
+    const cases = [
+      [memtable.image(), undefined],
+      [memtable.image(2000), undefined],
+      [memtable.image(), newPaceCell(PACE_RELAXED)],
+      [memtable.image(), newPaceCell(PACE_HURRY)],
+    ] as const;
+    for (const [image, pace] of cases) {
+      const actual = await runCompactionJob({ tables: [], image, builder, targetFileBytes: Number.MAX_SAFE_INTEGER, smallestSnapshot: 2000, deeperLevels: undefined, outputFileNumbers: [7, 8], ...(pace === undefined ? {} : { pace }) });
       expect(actual.files).toHaveLength(1);
       expect(actual.files[0]!.info).toEqual(expected[0]!.info);
       expect(Buffer.from(actual.files[0]!.bytes).equals(Buffer.from(expected[0]!.bytes))).toBe(true);
-      // A paced job pauses after every COMPACTION_PACE_ENTRIES entries read; an unpaced one never.
-      expect(pausesTaken() - pausesBefore).toBe(paced ? Math.floor(actual.entriesRead / COMPACTION_PACE_ENTRIES) : 0);
+      // A relaxed job pauses after every COMPACTION_PACE_ENTRIES entries read; others never.
+      expect(actual.pauses).toBe(pace?.[0] === PACE_RELAXED ? Math.floor(actual.entriesRead / COMPACTION_PACE_ENTRIES) : 0);
     }
     expect(memtable.image(2000).order.length).toBeLessThan(memtable.image().order.length);
   });
