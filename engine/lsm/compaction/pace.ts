@@ -1,5 +1,5 @@
 /**
- * Pacing for a job on a compaction worker thread (CompactionJob.paced): the thread sleeps
+ * Pacing for a job on a compaction worker thread (CompactionJob.pace): the thread sleeps
  * COMPACTION_PACE_PAUSE_MS after every COMPACTION_PACE_ENTRIES entries, so the job takes a core in
  * bursts of about half a millisecond, a fifth of the time, instead of for the whole job at once.
  *
@@ -8,8 +8,10 @@
  * a break keeps one core to itself. A scheduler trace (perf sched, 10 ms buckets) of an open-loop
  * PutItem run showed the server's main thread and the client then sharing the other core: each
  * waited runnable 20% of the time during a job, against 6–8% outside one, and the requests over
- * 5 ms fell in those windows (jobs covered ~5% of the time and 48–83% of the slow requests). The
- * scheduler does not move a woken thread onto a core that an idle-class thread keeps busy. With
+ * 5 ms fell in those windows (jobs covered ~5% of the time and 48–83% of the slow requests). In
+ * that trace the scheduler kept placing the woken threads on the shared core rather than on the
+ * one the idle-class worker held (this kernel, a VM's 6.18); its idle class decides who runs on a
+ * core, not where a woken thread goes. With
  * pacing the core is free between bursts: the waits during jobs fell to 7% (the level outside
  * them), and the jobs' windows held 1–3% of the slow requests while covering 27–29% of the time.
  *
