@@ -265,6 +265,7 @@ export class Background {
     if (compaction.trivialMove) {
       const file = sources[0]!;
       await state.versions.logAndApply({ deletedFiles, addedFiles: [{ level: compaction.outputLevel, file }] });
+      this.#updatePace(); // a move out of level 0 may relieve it
       state.counters.trivialMoves++;
       return;
     }
