@@ -85,9 +85,7 @@ export class Background {
    * which schedules the flush): under the same urgency, so that flush is not paced either.
    */
   async flushNow(seal: () => Promise<void> = () => Promise.resolve()): Promise<void> {
-    this.#waiting++;
-    this.#updatePace();
-    try {
+    await this.#whileWaitedOn(async () => {
       await seal();
       while (this.state.immutables.length > 0) {
         this.state.requireWritable();
@@ -96,19 +94,21 @@ export class Background {
         else this.scheduleFlush();
         if (this.#flushing) await this.#flushing;
       }
-    } finally {
-      this.#waiting--;
-      this.#updatePace();
-    }
+    });
     this.state.requireWritable();
   }
 
   /** Compacts until no level is over its bound and L0 is empty. */
-  async compactUntilIdle(): Promise<void> {
+  compactUntilIdle(): Promise<void> {
+    return this.#whileWaitedOn(() => this.#compactUntilIdle());
+  }
+
+  /** Runs `work` with a caller counted as waiting on it: no worker job paces meanwhile (#updatePace). */
+  async #whileWaitedOn(work: () => Promise<void>): Promise<void> {
     this.#waiting++;
     this.#updatePace();
     try {
-      await this.#compactUntilIdle();
+      await work();
     } finally {
       this.#waiting--;
       this.#updatePace();

@@ -114,9 +114,11 @@ export async function runCompactionJob(job: CompactionJob): Promise<CompactionJo
           : {
               entriesPerYield: COMPACTION_PACE_ENTRIES,
               yieldToForeground: () => {
-                if (Atomics.load(pace, 0) !== PACE_RELAXED) return RESOLVED;
-                pauses++;
-                return pauseThread();
+                if (Atomics.load(pace, 0) === PACE_RELAXED) {
+                  pauses++;
+                  pauseThread();
+                }
+                return RESOLVED;
               },
             }),
       },

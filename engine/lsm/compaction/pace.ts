@@ -39,10 +39,8 @@ export function newPaceCell(value: typeof PACE_RELAXED | typeof PACE_HURRY): Int
 
 /** Never signalled: a pause is a timed wait on it. */
 const SLEEP = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
-const RESOLVED: Promise<void> = Promise.resolve();
 
 /** Sleeps this thread for COMPACTION_PACE_PAUSE_MS. */
-export function pauseThread(): Promise<void> {
+export function pauseThread(): void {
   Atomics.wait(SLEEP, 0, 0, COMPACTION_PACE_PAUSE_MS);
-  return RESOLVED;
 }
